@@ -1,0 +1,5 @@
+import sys
+
+from kpi_xl.cli import main
+
+sys.exit(main())

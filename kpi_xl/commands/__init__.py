@@ -1,0 +1,1 @@
+"""The kpi-xl subcommands: one module each, with ``register(subparsers)``."""
