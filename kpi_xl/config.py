@@ -1,0 +1,281 @@
+"""The optional per-company configuration file, ``kpi_xl.toml``.
+
+Put it in the exports folder (``kpi-xl compute --from DIR`` finds it there) or
+pass ``--config FILE``.  Every key is optional; an unknown key is an error
+naming it, so a typo never silently does nothing.  Schema (defaults shown)::
+
+    language = "fr"                  # "fr" or "en": labels of the outputs
+    fiscal_year_start_month = 1      # 1 = January ... 9 = September
+    trailing_months = 12             # window of an "active" customer (orders)
+    ignore = ["notes.txt"]           # file-name patterns of the folder to skip
+
+    [targets]                        # your target per KPI id (see the catalog)
+    conversion_rate = 0.03
+
+    [csv]                            # force what is otherwise detected
+    encoding = "cp1252"              # else: BOM, UTF-8, then cp1252/ISO-8859-15
+    delimiter = ";"                  # else: detected from the header line
+    decimal = ","                    # else: detected from the values
+    date_format = "%d/%m/%Y"         # else: detected (AAAAMMJJ, ISO, JJ/MM/AAAA...)
+
+    [fec]
+    opening_journals = ["AN", "ANO", "RAN"]      # left out of every figure
+    revenue_accounts = ["70"]                    # credit - debit
+    marketing_accounts = ["623"]                 # sales & marketing costs
+    personnel_accounts = ["64"]
+    cost_of_goods_accounts = ["607", "6037", "6097"]   # for the gross margin
+
+    [orders]
+    revenue = "net_of_tax"           # Shopify: "net_of_tax" (Total - Taxes) or "total"
+    excluded_statuses = []           # more statuses to leave out (lower case)
+    [orders.columns]                 # any other orders CSV: your column names
+    order_id = "N° commande"
+    date = "Date"
+    customer = "Client"
+    amount = "Montant HT"
+    status = "Statut"                # optional
+
+    [analytics]
+    conversions = "auto"             # "auto", "analytics" (key events) or "orders"
+    [analytics.columns]              # optional: date, visitors, sessions,
+    date = "Jour"                    #   engaged_sessions, conversions
+
+    [ads]
+    combine = "auto"                 # "auto", "add", "fec" or "ads" (see docs/importers.md)
+    [ads.columns]                    # any other ad-spend CSV
+    date = "Date"
+    spend = "Dépense"
+
+    [surveys]
+    score_column = "Quelle est la probabilité que vous nous recommandiez ?"
+    comment_column = "Pourquoi ?"
+    date_column = "Horodateur"
+
+Account lists are prefixes: ``"623"`` matches 6231, 6234000... .
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal, TypeVar, cast
+
+from kpi_xl.errors import InputFileError
+
+CONFIG_NAME = "kpi_xl.toml"
+
+AdsCombine = Literal["auto", "add", "fec", "ads"]
+ConversionsSource = Literal["auto", "analytics", "orders"]
+OrdersRevenue = Literal["net_of_tax", "total"]
+
+
+@dataclass(frozen=True)
+class CsvConfig:
+    """Overrides of what is detected in every CSV (None = detect)."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    date_format: str | None = None
+
+
+@dataclass(frozen=True)
+class FecConfig:
+    """Account lists (prefixes) and journals of the FEC reader."""
+
+    opening_journals: tuple[str, ...] = ("AN", "ANO", "RAN")
+    revenue_accounts: tuple[str, ...] = ("70",)
+    marketing_accounts: tuple[str, ...] = ("623",)
+    personnel_accounts: tuple[str, ...] = ("64",)
+    cost_of_goods_accounts: tuple[str, ...] = ("607", "6037", "6097")
+
+
+@dataclass(frozen=True)
+class OrdersConfig:
+    """How orders count and, for any other CSV, which columns hold what."""
+
+    revenue: OrdersRevenue = "net_of_tax"
+    excluded_statuses: tuple[str, ...] = ()
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnalyticsConfig:
+    conversions: ConversionsSource = "auto"
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AdsConfig:
+    combine: AdsCombine = "auto"
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SurveysConfig:
+    score_column: str | None = None
+    comment_column: str | None = None
+    date_column: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a company may set; ``Config()`` is the all-defaults config."""
+
+    language: Literal["fr", "en"] = "fr"
+    fiscal_year_start_month: int = 1
+    trailing_months: int = 12
+    ignore: tuple[str, ...] = ()
+    targets: Mapping[str, float] = field(default_factory=dict)
+    csv: CsvConfig = field(default_factory=CsvConfig)
+    fec: FecConfig = field(default_factory=FecConfig)
+    orders: OrdersConfig = field(default_factory=OrdersConfig)
+    analytics: AnalyticsConfig = field(default_factory=AnalyticsConfig)
+    ads: AdsConfig = field(default_factory=AdsConfig)
+    surveys: SurveysConfig = field(default_factory=SurveysConfig)
+    path: Path | None = None
+
+
+ORDER_COLUMNS = ("order_id", "date", "customer", "amount", "status")
+ANALYTICS_COLUMNS = ("date", "visitors", "sessions", "engaged_sessions", "conversions")
+ADS_COLUMNS = ("date", "spend")
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "language": ("fr", "en"),
+    "orders.revenue": ("net_of_tax", "total"),
+    "analytics.conversions": ("auto", "analytics", "orders"),
+    "ads.combine": ("auto", "add", "fec", "ads"),
+}
+
+T = TypeVar("T")
+
+
+def find_config(folder: Path) -> Path | None:
+    """The ``kpi_xl.toml`` of an exports folder, if there is one."""
+    candidate = Path(folder) / CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read a config file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputFileError(path, "the config file does not exist") from None
+    except UnicodeDecodeError:
+        raise InputFileError(path, "the config file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(path, f"not valid TOML ({exc})", expected="TOML") from None
+    return _Reader(Path(path)).config(data)
+
+
+class _Reader:
+    """Turns the TOML dictionary into a :class:`Config`, naming any bad key."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, key: str, problem: str, value: object = None, expected: str = "") -> None:
+        raise InputFileError(
+            self.path,
+            f"{problem} {key!r}",
+            value=None if value is None else repr(value),
+            expected=expected or None,
+            hint="see the schema in docs/importers.md",
+        )
+
+    def table(self, data: Any, section: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.error(section, "expected a [table] for", data, "a TOML table")
+        for key in data:
+            if key not in allowed:
+                name = f"{section}.{key}" if section else key
+                self.error(name, "unknown key", expected="one of " + ", ".join(allowed))
+        return cast(dict[str, Any], data)
+
+    def config(self, data: dict[str, Any]) -> Config:
+        names = tuple(f.name for f in fields(Config) if f.name != "path")
+        data = self.table(data, "", names)
+        kw: dict[str, Any] = {"path": self.path}
+        for key, value in data.items():
+            kw[key] = self.top_value(key, value)
+        return Config(**kw)
+
+    def top_value(self, key: str, value: Any) -> Any:
+        sections: dict[str, Callable[[Any], Any]] = {
+            "csv": lambda v: self.section(v, "csv", CsvConfig),
+            "fec": lambda v: self.section(v, "fec", FecConfig),
+            "orders": lambda v: self.section(v, "orders", OrdersConfig, ORDER_COLUMNS),
+            "analytics": lambda v: self.section(v, "analytics", AnalyticsConfig, ANALYTICS_COLUMNS),
+            "ads": lambda v: self.section(v, "ads", AdsConfig, ADS_COLUMNS),
+            "surveys": lambda v: self.section(v, "surveys", SurveysConfig),
+            "targets": self.targets,
+            "ignore": lambda v: self.strings("ignore", v),
+        }
+        if key in sections:
+            return sections[key](value)
+        if key in ("fiscal_year_start_month", "trailing_months"):
+            low, high = (1, 12) if key == "fiscal_year_start_month" else (1, 120)
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                self.error(key, "bad value for", value, f"a whole number from {low} to {high}")
+            return value
+        return self.choice(key, value)
+
+    def choice(self, key: str, value: Any) -> Any:
+        if value not in _CHOICES[key]:
+            self.error(key, "bad value for", value, "one of " + ", ".join(_CHOICES[key]))
+        return value
+
+    def strings(self, key: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(key, "bad value for", value, "a list of texts")
+        return tuple(v.strip() for v in value)
+
+    def checked_text(self, key: str, value: str) -> str:
+        if key == "csv.delimiter" and value not in (",", ";", "\t", "|"):
+            self.error(key, "bad value for", value, 'one of ",", ";", "\\t", "|"')
+        if key == "csv.decimal" and value not in (",", "."):
+            self.error(key, "bad value for", value, '"," or "."')
+        if key == "csv.encoding":
+            import codecs
+
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                self.error(key, "unknown encoding in", value, "e.g. utf-8, cp1252, iso-8859-15")
+        return value if key == "csv.delimiter" else value.strip()
+
+    def targets(self, value: Any) -> dict[str, float]:
+        from kpi_xl import catalog
+
+        data = self.table(value, "targets", tuple(k.id for k in catalog.KPIS))
+        for key, target in data.items():
+            if not isinstance(target, int | float) or isinstance(target, bool):
+                self.error(f"targets.{key}", "bad value for", target, "a number")
+        return {k: float(v) for k, v in data.items()}
+
+    def section(self, value: Any, name: str, cls: type[T], columns: tuple[str, ...] = ()) -> T:
+        allowed = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        defaults = {k: getattr(cls(), k) for k in allowed}
+        data = self.table(value, name, allowed)
+        kw: dict[str, Any] = {}
+        for key, item in data.items():
+            full = f"{name}.{key}"
+            if key == "columns":
+                cols = self.table(item, full, columns)
+                for ckey, cval in cols.items():
+                    if not isinstance(cval, str) or not cval.strip():
+                        self.error(f"{full}.{ckey}", "bad value for", cval, "a column name")
+                kw[key] = {k: str(v).strip() for k, v in cols.items()}
+            elif full in _CHOICES:
+                kw[key] = self.choice(full, item)
+            elif isinstance(defaults[key], tuple):
+                kw[key] = self.strings(full, item)
+            elif isinstance(item, str) and item.strip():
+                kw[key] = self.checked_text(full, item)
+            else:
+                self.error(full, "bad value for", item, "a text")
+        return cls(**kw)

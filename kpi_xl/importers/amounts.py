@@ -1,0 +1,112 @@
+"""French and English number conventions, parsed a column at a time.
+
+A value may carry spaces, no-break spaces or dots as thousands separators,
+a decimal comma or point, a currency sign, a leading or trailing minus
+(``123,45-``, from old accounting tools) or accounting parentheses.  When a
+value has both a comma and a point, the rightmost one is the decimal mark;
+with only one of them, the column's decimal mark decides (given, or detected
+from the values that can only be read one way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NoReturn
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+#: Raise an InputFileError for the value at a row position: (position, value, expected).
+Fail = Callable[[int, str, str], NoReturn]
+
+_NOISE = r"[\s\u00a0\u202f€$£']|(?i:eur)"
+AMOUNT_EXPECTED = "an amount such as 1234,56 or -1 234.56"
+COUNT_EXPECTED = "a whole number of 0 or more"
+
+
+def detect_decimal(bodies: pd.Series, default: str) -> str:
+    """The decimal mark that the unambiguous values of a column use.
+
+    >>> detect_decimal(pd.Series(["1,234", "12,5"]), ".")
+    ','
+    >>> detect_decimal(pd.Series(["1,234", "1,000"]), ".")
+    '.'
+    """
+    only_comma = bodies[bodies.str.count(",").eq(1) & ~bodies.str.contains(".", regex=False)]
+    if only_comma.str.contains(r",(?:\d{1,2}|\d{4,})$", regex=True).any():
+        return ","
+    only_dot = bodies[bodies.str.count(r"\.").eq(1) & ~bodies.str.contains(",", regex=False)]
+    if only_dot.str.contains(r"\.(?:\d{1,2}|\d{4,})$", regex=True).any():
+        return "."
+    return default
+
+
+def _normalise(bodies: pd.Series, decimal: str, integers: bool) -> pd.Series:
+    """Rewrite each value with '.' as the only decimal mark and no thousands mark."""
+    last_comma = bodies.str.rfind(",")
+    last_dot = bodies.str.rfind(".")
+    both = (last_comma >= 0) & (last_dot >= 0)
+    comma_decimal = both & (last_comma > last_dot)
+    single_sep = ~both & ((last_comma >= 0) | (last_dot >= 0))
+    one_sep = single_sep & (bodies.str.count(r"[,.]") == 1)
+    three_after = bodies.str.contains(r"[,.]\d{3}$", regex=True)
+    # A lone separator is a thousands mark when three digits follow it and it
+    # is not the column's decimal mark (or the column holds counts).
+    lone_sep = np.where(last_comma >= 0, ",", ".")
+    lone_is_decimal = one_sep & ~(three_after & ((lone_sep != decimal) | integers))
+    out = bodies.copy()
+    out = out.where(~comma_decimal, bodies.str.replace(".", "", regex=False))
+    out = out.where(~(both & ~comma_decimal), out.str.replace(",", "", regex=False))
+    plain = single_sep & ~lone_is_decimal
+    out = out.where(~plain, out.str.replace(r"[,.]", "", regex=True))
+    return out.str.replace(",", ".", regex=False)
+
+
+def parse_amounts(
+    values: pd.Series,
+    fail: Fail,
+    decimal: str | None = None,
+    default_decimal: str = ",",
+    integers: bool = False,
+) -> npt.NDArray[np.float64]:
+    """Parse a column of amounts; empty cells give NaN; a bad one calls ``fail``.
+
+    >>> fail = lambda i, v, e: 1 / 0
+    >>> parse_amounts(pd.Series(["1 234,50", "123,45-", "(2.5)", "", "0000000069,60"]), fail).tolist()
+    [1234.5, -123.45, -2.5, nan, 69.6]
+    """
+    text = values.astype(object).where(values.notna(), "").astype(str)
+    clean = text.str.replace(_NOISE, "", regex=True)
+    paren = clean.str.startswith("(") & clean.str.endswith(")")
+    lead = clean.str.startswith("-")
+    trail = clean.str.endswith("-") & ~lead
+    bodies = clean.str.strip("()+-")
+    mark = decimal or detect_decimal(bodies, default_decimal)
+    numbers = pd.to_numeric(_normalise(bodies, mark, integers).replace("", np.nan), errors="coerce")
+    result = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+    sign = np.where(paren | lead | trail, -1.0, 1.0)
+    bad = np.isnan(result) & (clean != "").to_numpy() | (
+        clean.str.count(r"[-()]").to_numpy() > np.where(paren, 2, 1)
+    )
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        fail(pos, str(text.iloc[pos]), COUNT_EXPECTED if integers else AMOUNT_EXPECTED)
+    return result * sign
+
+
+def parse_counts(
+    values: pd.Series, fail: Fail, default_decimal: str = ","
+) -> npt.NDArray[np.float64]:
+    """Parse a column of counts (whole numbers >= 0); empty cells give NaN.
+
+    >>> parse_counts(pd.Series(["1,234", "1 234", "7"]), lambda i, v, e: 1 / 0).tolist()
+    [1234.0, 1234.0, 7.0]
+    """
+    result = parse_amounts(values, fail, default_decimal=default_decimal, integers=True)
+    bad = (result < 0) | (np.round(result) != result)
+    bad &= ~np.isnan(result)
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        fail(pos, str(values.iloc[pos]), COUNT_EXPECTED)
+    return result

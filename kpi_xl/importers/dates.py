@@ -1,0 +1,65 @@
+"""Dates as exports write them, parsed a column at a time.
+
+Only the calendar date matters (figures are monthly), so a time of day and a
+UTC offset (``2025-10-07 09:50:26 +0200``) are dropped: the date is the one
+the shop or the accountant saw.  The format is the first of :data:`FORMATS`
+that reads every value of the column, so ``03/04/2025`` is read the French
+way (3 April) unless some value such as ``04/13/2025`` proves otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl.importers.amounts import Fail
+
+FORMATS = (
+    "%Y-%m-%d",
+    "%Y%m%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%d/%m/%y",
+    "%Y%m",
+    "%Y-%m",
+    "%m/%Y",
+)
+DATE_EXPECTED = "a date such as 2025-01-31, 31/01/2025 or 20250131"
+
+
+def date_part(values: pd.Series) -> pd.Series:
+    """The date before any time of day: '2025-10-07 09:50:26 +0200' -> '2025-10-07'."""
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    return text.str.split(r"[ T]", n=1, regex=True).str[0]
+
+
+def parse_dates(values: pd.Series, fail: Fail, date_format: str | None = None) -> pd.DatetimeIndex:
+    """Parse a column of dates (empty cells give NaT); a bad one calls ``fail``.
+
+    >>> parse_dates(pd.Series(["31/01/2025", "", "01/02/2025 10:00"]), None).strftime("%Y-%m-%d")
+    Index(['2025-01-31', nan, '2025-02-01'], dtype='str')
+    """
+    text = date_part(values)
+    filled = text != ""
+    formats = (date_format,) if date_format else FORMATS
+    best: pd.DatetimeIndex | None = None
+    best_bad = -1
+    for fmt in formats:
+        parsed = pd.DatetimeIndex(pd.to_datetime(text, format=fmt, errors="coerce"))
+        bad = int((filled & parsed.isna()).sum())
+        if bad == 0:
+            return parsed.astype("datetime64[ns]")
+        if best is None or bad < best_bad:
+            best, best_bad = parsed, bad
+    assert best is not None
+    pos = int(np.flatnonzero((filled & best.isna()).to_numpy())[0])
+    expected = f"a date as {date_format}" if date_format else DATE_EXPECTED
+    fail(pos, str(values.iloc[pos]), expected)
+
+
+def month_starts(dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The first day of each date's month."""
+    return pd.DatetimeIndex(dates.to_period("M").to_timestamp()).astype("datetime64[ns]")

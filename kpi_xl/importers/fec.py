@@ -1,0 +1,348 @@
+"""The FEC (Fichier des Écritures Comptables, LPF art. A47 A-1) -> monthly figures.
+
+Speed matters (a FEC can hold millions of lines), so the file is parsed once
+by pandas' C reader, keeping only the five columns we need: journals and
+accounts become categoricals (a few hundred distinct texts instead of a
+million Python strings), dates and amounts are parsed as numbers by the C
+reader itself when they are clean.  Every tolerance has a slower, still
+vectorised path that runs only when the clean parse did not apply: dates as
+``YYYY-MM-DD`` or ``DD/MM/YYYY``, amounts with a trailing minus, spaces or a
+decimal point.  Lines are then summed per (month, account, journal kind) with
+``numpy.bincount``; accounts are classified on that small table.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from kpi_xl.config import Config, FecConfig
+from kpi_xl.errors import InputFileError
+from kpi_xl.importers import textfile
+from kpi_xl.importers.amounts import AMOUNT_EXPECTED, parse_amounts
+from kpi_xl.importers.base import SourceFile
+from kpi_xl.importers.dates import DATE_EXPECTED, parse_dates
+from kpi_xl.importers.recognise import FEC_DEBIT_CREDIT, FEC_MONTANT_SENS, head_text
+from kpi_xl.importers.table import normalise
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+#: The monthly columns the FEC gives (input ids and extra columns).
+FEC_COLUMNS = (
+    "revenue",
+    "products",
+    "charges",
+    "net_profit",
+    "sales_marketing_costs",
+    "personnel_costs",
+    "cost_of_goods",
+    "gross_margin",
+)
+_SENS_DEBIT = {"D", "+1", "1", "+", "DEBIT"}
+_SENS_CREDIT = {"C", "-1", "-", "CREDIT"}
+_DAYS = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+@dataclass
+class FecResult:
+    """Monthly figures of a FEC, its totals and the warnings it raised."""
+
+    monthly: pd.DataFrame  # FEC_COLUMNS, month-start index
+    totals: dict[str, float]  # debit, credit (all lines); products, charges, net_profit, revenue
+    source: SourceFile
+    by_account: pd.DataFrame  # month, account, opening, debit, credit (small)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Layout:
+    delimiter: str
+    positions: dict[str, int]  # role -> column position
+    names: list[str]
+
+
+def read_fec(path: Path, config: Config | None = None) -> FecResult:
+    """Read a FEC file into monthly figures (see the module docstring)."""
+    config = config or Config()
+    path = Path(path)
+    layout = _layout(path, config)
+    frame, encoding = _parse(path, layout, config.csv.encoding)
+    if frame.empty:
+        raise InputFileError(path, "the FEC has a header but no entries", line=2,
+                             expected="one line per accounting entry")  # fmt: skip
+    lines = _Lines(path, len(frame))
+    months = _months(frame["date"], lines)
+    missing = frame["account"].isna().to_numpy()
+    if missing.any():
+        lines.fail(int(np.flatnonzero(missing)[0]), "CompteNum", "the account number is missing",
+                   "", "an account number such as 706000")  # fmt: skip
+    debit, credit = _amounts(frame, lines)
+    by_account = _by_account(frame, months, debit, credit, config.fec)
+    monthly = _monthly(by_account, config.fec)
+    totals = _totals(by_account, debit, credit)
+    warnings = _check_balance(path, totals)
+    first, last = (monthly.index.min(), monthly.index.max()) if len(monthly) else (None, None)
+    source = SourceFile(path, "fec", len(frame), first, last, encoding)
+    return FecResult(monthly, totals, source, by_account, warnings)
+
+
+def _layout(path: Path, config: Config) -> _Layout:
+    """Find the separator and the position of each needed column in the header."""
+    text, _ = head_text(path, config)
+    line = next((ln for ln in text.split("\n") if ln.strip()), "")
+    delimiter = config.csv.delimiter or max(("\t", "|", ";"), key=line.count)
+    names = [normalise(n) for n in line.split(delimiter)]
+    for roles in (FEC_DEBIT_CREDIT, FEC_MONTANT_SENS):
+        if all(r in names for r in roles):
+            return _Layout(delimiter, {r: names.index(r) for r in roles}, names)
+    missing = [r for r in FEC_DEBIT_CREDIT if r not in names]
+    raise InputFileError(
+        path,
+        "not a FEC header: required columns are missing",
+        line=1,
+        column=", ".join(missing),
+        value=line[:150],
+        expected="the FEC columns JournalCode, EcritureDate, CompteNum and Debit/Credit "
+        "(or Montant/Sens), separated by tabs or |",
+    )
+
+
+def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFrame, str]:
+    """The needed columns, parsed by the C reader; retried in the fallback encodings."""
+    roles = sorted(layout.positions, key=layout.positions.__getitem__)
+    usecols = [layout.positions[r] for r in roles]
+    categorical = {layout.positions[r]: "category" for r in ("journalcode", "comptenum", "sens")
+                   if r in layout.positions}  # fmt: skip
+    for encoding in (forced,) if forced else textfile.FALLBACKS:
+        try:
+            frame = _read_columns(path, layout, usecols, categorical, encoding)
+        except UnicodeDecodeError:
+            if forced:
+                raw = path.read_bytes()
+                try:
+                    raw.decode(encoding)
+                except UnicodeDecodeError as exc:
+                    raise textfile.encoding_error(path, raw, exc, encoding) from None
+            continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            raise InputFileError(path, f"the FEC cannot be parsed ({exc})") from None
+        frame.columns = pd.Index([roles[usecols.index(c)] for c in frame.columns])
+        frame = frame.rename(columns={"journalcode": "journal", "ecrituredate": "date",
+                                      "comptenum": "account"})  # fmt: skip
+        return frame, encoding
+    raise AssertionError("iso-8859-15 decodes every byte")  # pragma: no cover
+
+
+def _read_columns(
+    path: Path, layout: _Layout, usecols: list[int], categorical: dict[int, str], encoding: str
+) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        # Chunks typed differently (numbers, then a text) are handled later.
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        return pd.read_csv(
+            path,
+            sep=layout.delimiter,
+            header=None,
+            skiprows=1,
+            usecols=usecols,
+            dtype=categorical,  # type: ignore[arg-type]
+            decimal=",",
+            quoting=csv.QUOTE_NONE,  # labels may hold a lone quote
+            index_col=False,  # a trailing separator must not become an index
+            encoding=encoding,
+            engine="c",
+        )
+
+
+class _Lines:
+    """Maps a data row to its file line; only computed when an error is reported."""
+
+    def __init__(self, path: Path, rows: int) -> None:
+        self.path = path
+        self.rows = rows
+
+    def line_of(self, row: int) -> int:
+        """The 1-based line of data row ``row`` (blank lines skipped, like the C reader)."""
+        count = -1
+        with open(self.path, "rb") as handle:
+            data = handle.read()
+        for number, raw in enumerate(re.split(rb"\r\r\n|\r\n|\n|\r", data), start=1):
+            if number == 1 or not raw.strip(b" \t"):
+                continue
+            count += 1
+            if count == row:
+                return number
+        return number
+
+    def fail(self, row: int, column: str, problem: str, value: str, expected: str) -> NoReturn:
+        raise InputFileError(
+            self.path, problem, line=self.line_of(row), column=column, value=value,
+            expected=expected,
+        )  # fmt: skip
+
+
+def _months(dates: pd.Series, lines: _Lines) -> Ints:
+    """Month number (year * 12 + month - 1) of each line's EcritureDate."""
+    if dates.isna().any():
+        lines.fail(int(np.flatnonzero(dates.isna().to_numpy())[0]), "EcritureDate",
+                   "the entry date is missing", "", DATE_EXPECTED)  # fmt: skip
+    if pd.api.types.is_numeric_dtype(dates.dtype):
+        ymd = dates.to_numpy(dtype=np.int64)
+        year, month, day = ymd // 10000, ymd // 100 % 100, ymd % 100
+        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+        limit = _DAYS[np.clip(month - 1, 0, 11)] - ((month == 2) & ~leap)
+        bad = (year < 1900) | (year > 2200) | (month < 1) | (month > 12) | (day < 1)
+        bad |= day > limit
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            lines.fail(row, "EcritureDate", "bad entry date", str(ymd[row]),
+                       "a date as AAAAMMJJ (e.g. 20250131)")  # fmt: skip
+        return year * 12 + month - 1
+
+    def fail(row: int, value: str, expected: str) -> NoReturn:
+        lines.fail(row, "EcritureDate", "bad entry date", value, expected)
+
+    texts = dates.map(lambda v: v if isinstance(v, str) else str(int(v)))  # mixed chunks
+    parsed = parse_dates(texts, fail)
+    return (parsed.year.to_numpy() * 12 + parsed.month.to_numpy() - 1).astype(np.int64)
+
+
+def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+
+    def fail(row: int, value: str, expected: str) -> NoReturn:
+        lines.fail(row, column, "bad amount", value, expected)
+
+    # The C reader works in chunks: a column may mix numbers it parsed with
+    # texts it could not; only the texts need our parser.
+    texts = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    result = pd.to_numeric(values.where(~texts), errors="coerce").to_numpy(dtype=np.float64)
+    result[texts] = parse_amounts(values.where(texts, ""), fail, default_decimal=",")[texts]
+    return result
+
+
+def _amounts(frame: pd.DataFrame, lines: _Lines) -> tuple[Floats, Floats]:
+    """Debit and credit of each line (0 where empty), from Debit/Credit or Montant/Sens."""
+    if "debit" in frame:
+        debit = _amount(frame["debit"], "Debit", lines)
+        credit = _amount(frame["credit"], "Credit", lines)
+        both_missing = np.isnan(debit) & np.isnan(credit)
+        if both_missing.any():
+            lines.fail(int(np.flatnonzero(both_missing)[0]), "Debit", "no debit nor credit "
+                       "amount (truncated line?)", "", AMOUNT_EXPECTED)  # fmt: skip
+        return np.nan_to_num(debit), np.nan_to_num(credit)
+    amount = _amount(frame["montant"], "Montant", lines)
+    if np.isnan(amount).any():
+        lines.fail(int(np.flatnonzero(np.isnan(amount))[0]), "Montant", "the amount is "
+                   "missing (truncated line?)", "", AMOUNT_EXPECTED)  # fmt: skip
+    sign = _sens(frame["sens"], lines)
+    return np.where(sign > 0, amount, 0.0), np.where(sign < 0, amount, 0.0)
+
+
+def _sens(sens: pd.Series, lines: _Lines) -> npt.NDArray[np.int8]:
+    """+1 for a debit line, -1 for a credit line (D/C, +1/-1, Debit/Credit)."""
+    categories = [str(c).strip().upper() for c in sens.cat.categories]
+    lookup = np.array([1 if c in _SENS_DEBIT else -1 if c in _SENS_CREDIT else 0
+                       for c in categories] + [0], dtype=np.int8)  # fmt: skip
+    sign = lookup[sens.cat.codes.to_numpy()]  # code -1 (missing) reads the trailing 0
+    if (sign == 0).any():
+        row = int(np.flatnonzero(sign == 0)[0])
+        lines.fail(row, "Sens", "bad debit/credit direction", str(sens.iloc[row]),
+                   "D or C (or +1 / -1)")  # fmt: skip
+    return sign
+
+
+def _by_account(
+    frame: pd.DataFrame, months: Ints, debit: Floats, credit: Floats, fec: FecConfig
+) -> pd.DataFrame:
+    """Debit and credit summed per (month, account, opening journal or not)."""
+    accounts = frame["account"]
+    journals = frame["journal"].cat
+    opening_set = {j.upper() for j in fec.opening_journals}
+    opening_of = np.array([str(j).strip().upper() in opening_set for j in journals.categories]
+                          + [False])  # fmt: skip
+    opening = opening_of[journals.codes.to_numpy()]
+    account_names = np.array([str(a).strip() for a in accounts.cat.categories], dtype=object)
+    n_accounts = len(account_names)
+    base = int(months.min())
+    key = ((months - base) * n_accounts + accounts.cat.codes.to_numpy()) * 2 + opening
+    codes, uniques = pd.factorize(key, sort=True)
+    sums_debit = np.bincount(codes, weights=debit, minlength=len(uniques))
+    sums_credit = np.bincount(codes, weights=credit, minlength=len(uniques))
+    uniques = np.asarray(uniques, dtype=np.int64)
+    month_num = uniques // 2 // n_accounts + base
+    table = pd.DataFrame({
+        "month": pd.to_datetime({"year": month_num // 12, "month": month_num % 12 + 1, "day": 1}),
+        "account": account_names[uniques // 2 % n_accounts],
+        "opening": (uniques % 2).astype(bool),
+        "debit": sums_debit,
+        "credit": sums_credit,
+    })  # fmt: skip
+    # Padded or differently written accounts ("706000 " and "706000") add up.
+    return table.groupby(["month", "account", "opening"], as_index=False).sum()
+
+
+def _prefixed(accounts: pd.Series, prefixes: tuple[str, ...]) -> pd.Series:
+    return accounts.str.startswith(tuple(prefixes)) if prefixes else accounts.map(lambda _: False)
+
+
+def _monthly(by_account: pd.DataFrame, fec: FecConfig) -> pd.DataFrame:
+    """The monthly figures from the per-account sums, opening journals left out."""
+    rows = by_account[~by_account["opening"]]
+    net_debit = rows["debit"] - rows["credit"]
+    accounts = rows["account"].astype(str)
+    parts = {
+        "revenue": -net_debit.where(_prefixed(accounts, fec.revenue_accounts), 0.0),
+        "products": -net_debit.where(accounts.str.startswith("7"), 0.0),
+        "charges": net_debit.where(accounts.str.startswith("6"), 0.0),
+        "sales_marketing_costs": net_debit.where(_prefixed(accounts, fec.marketing_accounts), 0.0),
+        "personnel_costs": net_debit.where(_prefixed(accounts, fec.personnel_accounts), 0.0),
+        "cost_of_goods": net_debit.where(_prefixed(accounts, fec.cost_of_goods_accounts), 0.0),
+    }
+    monthly = pd.DataFrame(parts).groupby(rows["month"]).sum()
+    if len(monthly):
+        full = pd.date_range(monthly.index.min(), monthly.index.max(), freq="MS", name="month")
+        monthly = monthly.reindex(full, fill_value=0.0)
+    monthly.index = pd.DatetimeIndex(monthly.index, name="month").astype("datetime64[ns]")
+    monthly["net_profit"] = monthly["products"] - monthly["charges"]
+    revenue = monthly["revenue"]
+    margin = (revenue - monthly["cost_of_goods"]) / revenue.where(revenue > 0)
+    monthly["gross_margin"] = margin
+    return monthly[list(FEC_COLUMNS)].astype(np.float64).round(10)
+
+
+def _totals(by_account: pd.DataFrame, debit: Floats, credit: Floats) -> dict[str, float]:
+    rows = by_account[~by_account["opening"]]
+    net_credit = rows["credit"] - rows["debit"]
+    accounts = rows["account"].astype(str)
+    products = float(net_credit[accounts.str.startswith("7")].sum())
+    charges = -float(net_credit[accounts.str.startswith("6")].sum())
+    return {
+        "debit": round(float(debit.sum()), 2),
+        "credit": round(float(credit.sum()), 2),
+        "products": round(products, 2),
+        "charges": round(charges, 2),
+        "net_profit": round(products - charges, 2),
+    }
+
+
+def _check_balance(path: Path, totals: dict[str, float]) -> list[str]:
+    """Debits must equal credits in a FEC; a gap means lines are missing."""
+    gap = totals["debit"] - totals["credit"]
+    if abs(gap) < 0.005:
+        return []
+    return [
+        f"{path.name}: total debit {totals['debit']:,.2f} and total credit "
+        f"{totals['credit']:,.2f} differ by {gap:,.2f}: the FEC is unbalanced "
+        "(a missing or cut line?)"
+    ]

@@ -1,0 +1,74 @@
+"""A small hand-kept CSV: one row per month, one column per input id.
+
+Typically ``month;investment_cost;investment_gains;processes_automated;
+processes_eligible``.  ``investment_cash_flow`` may replace cost and gains:
+a negative flow is a cost, a positive one a gain.  Any other input id may be
+given too: a manual value wins over what the exports say for that month.
+Counts must be whole numbers of 0 or more; amounts follow the catalog's
+bounds (a cost is never negative).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl import catalog
+from kpi_xl.config import Config
+from kpi_xl.importers.base import INPUT_IDS, SourceFile, span
+from kpi_xl.importers.common import monthly_sum, months_of, numbers_of
+from kpi_xl.importers.loader import load
+from kpi_xl.importers.recognise import MANUAL_MONTH
+from kpi_xl.importers.table import Table, normalise
+
+CASH_FLOW = "investment_cash_flow"
+
+
+@dataclass
+class ManualResult:
+    monthly: pd.DataFrame
+    source: SourceFile
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_manual(path: Path, config: Config | None = None) -> ManualResult:
+    config = config or Config()
+    kind, table = load(path, config, "manual")
+    month = table.column(MANUAL_MONTH)
+    assert month is not None
+    rows = table.data.index[(table.data[month] != "").to_numpy()]
+    values = {}
+    for column in table.data.columns:
+        name = normalise(str(column))
+        if name in INPUT_IDS:
+            values[name] = _checked(table, str(column), name, config, rows)
+        elif name == CASH_FLOW:
+            flow = numbers_of(table, str(column), config, rows)
+            values["investment_cost"] = (-flow.clip(upper=0)).add(values.get(
+                "investment_cost", 0.0), fill_value=0)  # fmt: skip
+            values["investment_gains"] = flow.clip(lower=0)
+    monthly = monthly_sum(values, months_of(table, month, config, rows))
+    first, last = span(monthly)
+    return ManualResult(monthly, SourceFile(Path(path), kind, len(rows), first, last,
+                                            table.encoding))  # fmt: skip
+
+
+def _checked(table: Table, column: str, input_id: str, config: Config, rows: pd.Index) -> pd.Series:
+    spec = catalog.get_input(input_id)
+    counts = spec.unit == catalog.Unit.COUNT
+    values = numbers_of(table, column, config, rows, counts=counts)
+    low, high = spec.minimum, spec.maximum
+    bad = np.zeros(len(values), dtype=bool)
+    if low is not None:
+        bad |= (values < low).to_numpy()
+    if high is not None:
+        bad |= (values > high).to_numpy()
+    if bad.any():
+        pos = int(table.data.index.get_indexer([values.index[np.flatnonzero(bad)[0]]])[0])
+        bounds = f"from {low:g} to {high:g}" if high is not None else f"of {low:g} or more"
+        table.fail(column, "value out of range")(pos, str(table.data[column].iloc[pos]),
+                                                 f"a value {bounds}")  # fmt: skip
+    return values

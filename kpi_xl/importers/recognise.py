@@ -1,0 +1,153 @@
+"""Which export a file is, from its header (never from its name)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpi_xl.config import Config
+from kpi_xl.errors import InputFileError
+from kpi_xl.importers import textfile
+from kpi_xl.importers.base import INPUT_IDS
+from kpi_xl.importers.table import Header, find_header, normalise
+
+HEAD_BYTES = 65536
+
+# Normalised header names (lower case, no accents) per source and role.
+FEC_DEBIT_CREDIT = ("journalcode", "ecrituredate", "comptenum", "debit", "credit")
+FEC_MONTANT_SENS = ("journalcode", "ecrituredate", "comptenum", "montant", "sens")
+SHOPIFY = ("name", "created at", "total", "financial status")
+WOO_ORDER = ("order #", "order", "commande #", "commande", "n° de commande", "numero de commande")
+WOO_SALES = ("net sales", "ventes nettes")
+ADS_DAY = ("day", "jour", "date")
+META_DAY = (*ADS_DAY, "reporting starts", "debut des rapports")
+META_SPEND = ("amount spent", "montant depense")
+GOOGLE_COST = ("cost", "cout")
+GA4_DATE = ("date", "year month", "annee mois", "annee et mois")
+GA4_METRICS = (
+    "sessions",
+    "total users",
+    "active users",
+    "engaged sessions",
+    "nombre total d'utilisateurs",
+    "utilisateurs actifs",
+    "sessions avec engagement",
+)
+SURVEY_DATE = (
+    "submit date (utc)",
+    "submitted at",
+    "timestamp",
+    "horodateur",
+    "date de soumission (utc)",
+    "date d'envoi (utc)",
+)
+MANUAL_MONTH = ("month", "mois")
+
+EXPECTED_LAYOUTS = (
+    "FEC (JournalCode, EcritureDate, CompteNum, Debit/Credit or Montant/Sens)",
+    "Shopify orders (Name, Created at, Total, Financial Status)",
+    "WooCommerce orders (Date, Order #, Net sales)",
+    "Google Ads (Day, Cost)",
+    "Meta Ads (Day, Amount spent (EUR))",
+    "GA4 (Date, Sessions, Total users...)",
+    "Typeform/Google Forms survey (Submit Date (UTC), Timestamp or Horodateur)",
+    "manual inputs (month + input ids such as investment_cost)",
+)
+
+
+@dataclass
+class Sniffed:
+    """A file's kind and, for CSV kinds, its header position and separator."""
+
+    kind: str
+    header: Header
+
+
+def _any(cols: list[str], names: Iterable[str]) -> bool:
+    return any(n in cols for n in names)
+
+
+def _prefixed(cols: list[str], prefixes: Iterable[str]) -> bool:
+    """A column equal to a prefix or starting with it and a bracket: 'Cost (EUR)'."""
+    return any(c == p or c.startswith(p + " (") for c in cols for p in prefixes)
+
+
+def _mapped(columns: dict[str, str], required: tuple[str, ...]) -> Callable[[list[str]], bool]:
+    wanted = [normalise(columns[k]) for k in required if k in columns]
+
+    def match(cols: list[str]) -> bool:
+        return len(wanted) == len(required) and all(w in cols for w in wanted)
+
+    return match
+
+
+def matchers(config: Config) -> list[tuple[str, Callable[[list[str]], bool]]]:
+    """Layout tests in priority order: a user's mapping first, then known exports."""
+    return [
+        ("orders:mapped", _mapped(dict(config.orders.columns), ("order_id", "date", "amount"))),
+        ("ads:mapped", _mapped(dict(config.ads.columns), ("date", "spend"))),
+        ("analytics:mapped", _mapped(dict(config.analytics.columns), ("date",))),
+        ("fec", lambda c: all(n in c for n in FEC_DEBIT_CREDIT[:3])),
+        ("orders:shopify", lambda c: all(n in c for n in SHOPIFY)),
+        ("orders:woocommerce", lambda c: "date" in c and _any(c, WOO_ORDER) and _any(c, WOO_SALES)),
+        ("ads:meta", lambda c: _any(c, META_DAY) and _prefixed(c, META_SPEND)),
+        ("ads:google", lambda c: _any(c, ADS_DAY) and _prefixed(c, GOOGLE_COST)),
+        ("survey", lambda c: _survey_date(c, config)),
+        ("manual", lambda c: _any(c, MANUAL_MONTH) and _any(c, INPUT_IDS)),
+        ("analytics:ga4", lambda c: _any(c, GA4_DATE) and _any(c, GA4_METRICS)),
+    ]
+
+
+def _survey_date(cols: list[str], config: Config) -> bool:
+    custom = config.surveys.date_column
+    return _any(cols, SURVEY_DATE) or (custom is not None and normalise(custom) in cols)
+
+
+def head_text(path: Path, config: Config) -> tuple[str, str]:
+    """The decoded start of a file (enough to find its header)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
+    textfile.check_not_binary(path, head)
+    encoding = config.csv.encoding or textfile.detect_bom(head)
+    if encoding is None:
+        try:
+            head.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as exc:
+            # A cut multi-byte character at the end of the sample is still UTF-8.
+            encoding = "utf-8" if exc.start >= len(head) - 3 else "cp1252"
+    text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
+    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def sniff(path: Path, config: Config) -> Sniffed:
+    """Recognise a file by its header, or explain what headers were expected."""
+    text, _ = head_text(path, config)
+    lines = text.split("\n")
+    tests = matchers(config)
+    found: list[str] = []
+
+    def accept(cols: list[str]) -> bool:
+        for kind, test in tests:
+            if test(cols):
+                found.append(kind)
+                return True
+        return False
+
+    header = find_header(lines, accept, config.csv.delimiter)
+    if header is None:
+        first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
+        raise InputFileError(
+            path,
+            "unknown layout: the header matches no export kpi_xl reads",
+            line=lines.index(first) + 1 if first else None,
+            value=first[:150] if first else None,
+            expected="one of: " + "; ".join(EXPECTED_LAYOUTS),
+            hint="map your columns in kpi_xl.toml ([orders.columns], [ads.columns], "
+            "[analytics.columns], [surveys]) or move the file out of the folder",
+        )
+    return Sniffed(found[-1], header)

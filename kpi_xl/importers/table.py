@@ -1,0 +1,190 @@
+"""A CSV export as a table of texts that remembers each row's file line.
+
+Exports put title lines (Google Ads), ``#`` comment lines (GA4) or nothing
+above their header, quote fields that hold newlines (survey comments) and
+sometimes end rows with a separator.  We parse with the ``csv`` module so
+each row keeps the line number a text editor shows, for error messages; the
+files are small (the FEC, the only big one, has its own reader).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from kpi_xl.errors import InputFileError
+from kpi_xl.importers.amounts import Fail
+
+DELIMITERS = ("\t", ";", ",", "|")
+HEADER_SEARCH_LINES = 60
+
+
+def normalise(name: str) -> str:
+    """A header name compared without case, accents, BOM or extra spaces.
+
+    >>> normalise("  Montant dépensé (EUR) ")
+    'montant depense (eur)'
+    """
+    text = unicodedata.normalize("NFKD", name.replace("\ufeff", ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.strip().strip('"').lower().split())
+
+
+def split_line(line: str, delimiter: str) -> list[str]:
+    """The fields of one line (quotes honoured)."""
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+@dataclass
+class Header:
+    """Where the header is and how the file is cut into fields."""
+
+    index: int  # 0-based position of the header among the file's lines
+    delimiter: str
+    names: list[str]
+
+
+def find_header(
+    lines: list[str], accept: Callable[[list[str]], bool], delimiter: str | None = None
+) -> Header | None:
+    """The first line (after title and ``#`` lines) whose fields ``accept`` recognises."""
+    delimiters = (delimiter,) if delimiter else DELIMITERS
+    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        for delim in delimiters:
+            if delim not in line:
+                continue
+            names = [n.strip().replace("\ufeff", "") for n in split_line(line, delim)]
+            if len(names) >= 2 and accept([normalise(n) for n in names]):
+                return Header(index, delim, names)
+    return None
+
+
+@dataclass
+class Table:
+    """The data rows of a CSV as texts, with their file lines."""
+
+    path: Path
+    encoding: str
+    header: Header
+    data: pd.DataFrame  # one column per header name, str values ("" = empty)
+    lines: npt.NDArray[np.int64]  # the 1-based file line of each row
+
+    @property
+    def header_line(self) -> int:
+        return self.header.index + 1
+
+    def column(self, wanted: str | tuple[str, ...], required: bool = True) -> str | None:
+        """The real name of a column given its normalised name(s), or None."""
+        options = (wanted,) if isinstance(wanted, str) else wanted
+        by_norm = {normalise(c): c for c in self.data.columns}
+        for option in options:
+            if normalise(option) in by_norm:
+                return by_norm[normalise(option)]
+        if required:
+            self.missing(options)
+        return None
+
+    def missing(self, options: tuple[str, ...]) -> NoReturn:
+        raise InputFileError(
+            self.path,
+            "a required column is missing",
+            line=self.header_line,
+            column=options[0],
+            expected="a column named " + " or ".join(repr(o) for o in options),
+            hint="columns found: " + ", ".join(map(str, self.data.columns)),
+        )
+
+    def fail(self, column: str, problem: str = "bad value") -> Fail:
+        """A callback that reports a bad value of ``column`` at a row position."""
+
+        def raise_at(pos: int, value: str, expected: str) -> NoReturn:
+            raise InputFileError(
+                self.path,
+                problem,
+                line=int(self.lines[pos]),
+                column=column,
+                value=value,
+                expected=expected,
+            )
+
+        return raise_at
+
+    def error_at(self, pos: int, column: str | None, problem: str, **kw: str) -> NoReturn:
+        raise InputFileError(self.path, problem, line=int(self.lines[pos]), column=column, **kw)
+
+
+def read_table(
+    path: Path, text: str, encoding: str, header: Header, stop_at_blank: bool = False
+) -> Table:
+    """Parse the rows below ``header``; blank rows are skipped.
+
+    ``stop_at_blank`` ends the table at the first blank or ``#`` line (GA4
+    puts several tables one after the other).
+    """
+    body = text.split("\n", header.index + 1)[-1] if text.count("\n") > header.index else ""
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter)
+    width = len(header.names)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = header.index + 2  # 1-based line of the first data line
+    line = start
+    for fields in reader:
+        if not any(f.strip() for f in fields):
+            if stop_at_blank and rows:
+                break
+            line = start + reader.line_num
+            continue
+        if stop_at_blank and fields[0].lstrip().startswith("#"):
+            break
+        rows.append(_fit(path, fields, width, line))
+        lines.append(line)
+        line = start + reader.line_num
+    names = _unique(header.names)
+    data = (
+        pd.DataFrame(rows, columns=names, dtype=object)
+        if rows
+        else pd.DataFrame({n: pd.Series(dtype=object) for n in names})
+    )
+    data = data.apply(lambda col: col.str.strip())
+    return Table(path, encoding, header, data, np.asarray(lines, dtype=np.int64))
+
+
+def _fit(path: Path, fields: list[str], width: int, line: int) -> list[str]:
+    """The row cut to the header's width; a short or overlong row is an error."""
+    if len(fields) > width and not any(f.strip() for f in fields[width:]):
+        return fields[:width]  # trailing separators
+    if len(fields) != width:
+        problem = (
+            "the line has fewer fields than the header (truncated line?)"
+            if len(fields) < width
+            else "the line has more fields than the header (a separator inside a value?)"
+        )
+        raise InputFileError(
+            path,
+            problem,
+            line=line,
+            value=f"{len(fields)} fields",
+            expected=f"{width} fields like the header",
+        )
+    return fields
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append(name if count == 0 else f"{name}.{count}")
+    return out
