@@ -63,6 +63,8 @@ def _array(value: ArrayLike, name: str) -> NDArray[np.float64]:
         raise KpiValueError(name, "is a boolean; give a number")
     if isinstance(value, (str, bytes)):
         raise KpiValueError(name, f"is text ({value!r}); give a number")
+    if isinstance(value, (list, tuple)) and _has_bool(value):
+        raise KpiValueError(name, "holds booleans; give numbers")
     arr = np.asarray(value)
     if arr.dtype.kind == "b":
         raise KpiValueError(name, "holds booleans; give numbers")
@@ -72,6 +74,12 @@ def _array(value: ArrayLike, name: str) -> NDArray[np.float64]:
         except (TypeError, ValueError):
             raise KpiValueError(name, "holds text or non-numbers; give numbers") from None
     return arr.astype(np.float64, copy=False)
+
+
+def _has_bool(values: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a (nested) list holds booleans, which numpy would turn into 0 and 1."""
+    flat = np.asarray(values, dtype=object).ravel()
+    return any(isinstance(x, (bool, np.bool_)) for x in flat)
 
 
 def _inputs(**values: ArrayLike) -> tuple[bool, list[NDArray[np.float64]]]:
@@ -600,7 +608,11 @@ def payback_period(
 
 def _nps_scores(scores: ArrayLike | Sequence[object]) -> NDArray[np.float64]:
     """The answered scores as floats: blanks (None, '', NaN) skipped, the rest checked."""
-    arr = np.asarray(scores)
+    arr = (
+        np.asarray(scores, dtype=object)
+        if isinstance(scores, (list, tuple))
+        else np.asarray(scores)
+    )
     if arr.dtype.kind == "b":
         raise KpiValueError("scores", "holds booleans; give 0-10 answers")
     if arr.dtype.kind not in "iuf":
