@@ -51,9 +51,10 @@ def read_ads(path: Path, config: Config | None = None) -> AdsResult:
     rows = data_rows(table, day)
     amounts = numbers_of(table, spend, config, rows)
     if (amounts < 0).any():
+        row = int(amounts[amounts < 0].index[0])  # the table's index is its row position
         table.fail(spend, "negative ad spend")(
-            int(table.data.index.get_indexer([amounts[amounts < 0].index[0]])[0]),
-            str(table.data.loc[amounts[amounts < 0].index[0], spend]),
+            row,
+            str(table.data[spend].iloc[row]),
             "an amount of 0 or more",
         )
     monthly = monthly_sum({"ad_spend": amounts}, months_of(table, day, config, rows))

@@ -30,7 +30,7 @@ METRICS: dict[str, tuple[str, ...]] = {
         "utilisateurs actifs",
         "users",
         "utilisateurs",
-    ),  # fmt: skip
+    ),
     "sessions": ("sessions",),
     "engaged_sessions": ("engaged sessions", "sessions avec engagement"),
     "conversions": ("key events", "evenements cles", "conversions"),
@@ -63,9 +63,11 @@ def read_analytics(path: Path, config: Config | None = None) -> AnalyticsResult:
     monthly = monthly_sum(values, months)
     notes = []
     if "visitors" in values and months.groupby(months).size().max() > 1:
-        notes.append(f"{Path(path).name}: visitors are added up over the rows of each month "
-                     "(a returning visitor counts once per row); export by month for "
-                     "unique users")  # fmt: skip
+        notes.append(
+            f"{Path(path).name}: visitors are added up over the rows of each month "
+            "(a returning visitor counts once per row); export by month for "
+            "unique users"
+        )
     first, last = span(monthly)
     source = SourceFile(Path(path), kind, len(rows), first, last, table.encoding)
     return AnalyticsResult(monthly, source, notes)

@@ -33,8 +33,16 @@ from kpi_xl.importers.loader import load
 from kpi_xl.importers.recognise import sniff
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
-EXTRA_COLUMNS = ("products", "charges", "personnel_costs", "cost_of_goods", "fec_marketing_costs",
-                 "ad_spend", "orders_revenue", "active_customers")  # fmt: skip
+EXTRA_COLUMNS = (
+    "products",
+    "charges",
+    "personnel_costs",
+    "cost_of_goods",
+    "fec_marketing_costs",
+    "ad_spend",
+    "orders_revenue",
+    "active_customers",
+)
 
 
 @dataclass
@@ -87,8 +95,11 @@ def read_exports(folder: Path, config: Config | None = None) -> Exports:
     config = config or load_config(find_config(folder))
     files, skipped = export_files(folder, config)
     if not files:
-        raise InputFileError(folder, "no export to read in this folder",
-                             expected="FEC, orders, analytics, ads, survey or manual CSV files")  # fmt: skip
+        raise InputFileError(
+            folder,
+            "no export to read in this folder",
+            expected="FEC, orders, analytics, ads, survey or manual CSV files",
+        )
     collected = _Collected(warnings=skipped)
     for path in files:
         _read_one(path, config, collected)
@@ -108,11 +119,21 @@ def _read_one(path: Path, config: Config, into: _Collected) -> None:
         first, last = found["month"].min(), found["month"].max()
         into.sources.append(SourceFile(path, kind, len(table.data), first, last, table.encoding))
     else:
-        readers: dict[str, Callable[[Path, Config], analytics.AnalyticsResult | ads.AdsResult
-                                    | surveys.SurveyResult | manual.ManualResult]] = {
-            "analytics": analytics.read_analytics, "ads": ads.read_ads,
-            "survey": surveys.read_survey, "manual": manual.read_manual,
-        }  # fmt: skip
+        readers: dict[
+            str,
+            Callable[
+                [Path, Config],
+                analytics.AnalyticsResult
+                | ads.AdsResult
+                | surveys.SurveyResult
+                | manual.ManualResult,
+            ],
+        ] = {
+            "analytics": analytics.read_analytics,
+            "ads": ads.read_ads,
+            "survey": surveys.read_survey,
+            "manual": manual.read_manual,
+        }
         result2 = readers[family](path, config)
         into.add(family, result2.monthly, result2.source, result2.warnings)
         if isinstance(result2, surveys.SurveyResult):
@@ -125,20 +146,27 @@ def _stack(frames: list[pd.DataFrame], family: str, notes: list[str]) -> pd.Data
         return None
     months = [set(f.index) for f in frames]
     if sum(len(m) for m in months) > len(set().union(*months)) and family not in ("ads",):
-        notes.append(f"several {family} files cover the same months: their figures were added "
-                     "up; remove one if they hold the same data")  # fmt: skip
+        notes.append(
+            f"several {family} files cover the same months: their figures were added "
+            "up; remove one if they hold the same data"
+        )
     combined = pd.concat(frames).groupby(level=0).sum(min_count=1)
-    combined.index = month_index(combined.index)
+    combined.index = month_index(pd.DatetimeIndex(combined.index))
     return combined
 
 
 def _assemble(got: _Collected, config: Config) -> Exports:
-    parts = {f: _stack(got.frames.get(f, []), f, got.warnings) for f in
-             ("fec", "analytics", "ads", "survey", "manual")}  # fmt: skip
+    parts = {
+        f: _stack(got.frames.get(f, []), f, got.warnings)
+        for f in ("fec", "analytics", "ads", "survey", "manual")
+    }
     order_list, cohort_table = _orders(got, config)
     frames = [p for p in (*parts.values(), order_list) if p is not None]
-    months = month_index(pd.date_range(min(f.index.min() for f in frames),
-                                       max(f.index.max() for f in frames), freq="MS"))  # fmt: skip
+    months = month_index(
+        pd.date_range(
+            min(f.index.min() for f in frames), max(f.index.max() for f in frames), freq="MS"
+        )
+    )
     out = pd.DataFrame(np.nan, index=months, columns=[*INPUT_IDS, *EXTRA_COLUMNS])
     _fill_fec(out, parts["fec"])
     _fill_orders(out, order_list, parts["fec"])
@@ -165,8 +193,15 @@ def _fill_fec(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
     if part is None:
         return
     months = part.index
-    for column in ("revenue", "net_profit", "gross_margin", "products", "charges",
-                   "personnel_costs", "cost_of_goods"):  # fmt: skip
+    for column in (
+        "revenue",
+        "net_profit",
+        "gross_margin",
+        "products",
+        "charges",
+        "personnel_costs",
+        "cost_of_goods",
+    ):
         out.loc[months, column] = part[column]
     out.loc[months, "fec_marketing_costs"] = part["sales_marketing_costs"]
 

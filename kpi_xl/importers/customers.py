@@ -99,7 +99,8 @@ def cohorts(orders: pd.DataFrame) -> pd.DataFrame:
     table = table.reindex(columns=range(int(table.columns.max()) + 1), fill_value=0)
     shares = table.div(table[0], axis=0).astype(np.float64)
     last = int(month_number.max())
-    cohort_number = shares.index.year * 12 + shares.index.month
+    index = pd.DatetimeIndex(shares.index)
+    cohort_number = index.year * 12 + index.month
     for offset in shares.columns:
         shares.loc[cohort_number + int(offset) > last, offset] = np.nan
     shares.index = pd.DatetimeIndex(shares.index, name="first_order_month")

@@ -49,17 +49,18 @@ def parse_dates(values: pd.Series, fail: Fail, date_format: str | None = None) -
     best_bad = -1
     for fmt in formats:
         parsed = pd.DatetimeIndex(pd.to_datetime(text, format=fmt, errors="coerce"))
-        bad = int((filled & parsed.isna()).sum())
+        missing = parsed.isna()
+        bad = int((filled.to_numpy() & missing).sum())
         if bad == 0:
-            return parsed.astype("datetime64[ns]")
+            return pd.DatetimeIndex(parsed.astype("datetime64[ns]"))
         if best is None or bad < best_bad:
             best, best_bad = parsed, bad
     assert best is not None
-    pos = int(np.flatnonzero((filled & best.isna()).to_numpy())[0])
+    pos = int(np.flatnonzero(filled.to_numpy() & best.isna())[0])
     expected = f"a date as {date_format}" if date_format else DATE_EXPECTED
     fail(pos, str(values.iloc[pos]), expected)
 
 
 def month_starts(dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """The first day of each date's month."""
-    return pd.DatetimeIndex(dates.to_period("M").to_timestamp()).astype("datetime64[ns]")
+    return pd.DatetimeIndex(pd.DatetimeIndex(dates.to_period("M").to_timestamp()).astype("datetime64[ns]"))

@@ -77,14 +77,23 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
     layout = _layout(path, config)
     frame, encoding = _parse(path, layout, config.csv.encoding)
     if frame.empty:
-        raise InputFileError(path, "the FEC has a header but no entries", line=2,
-                             expected="one line per accounting entry")  # fmt: skip
+        raise InputFileError(
+            path,
+            "the FEC has a header but no entries",
+            line=2,
+            expected="one line per accounting entry",
+        )
     lines = _Lines(path, len(frame))
     months = _months(frame["date"], lines)
     missing = frame["account"].isna().to_numpy()
     if missing.any():
-        lines.fail(int(np.flatnonzero(missing)[0]), "CompteNum", "the account number is missing",
-                   "", "an account number such as 706000")  # fmt: skip
+        lines.fail(
+            int(np.flatnonzero(missing)[0]),
+            "CompteNum",
+            "the account number is missing",
+            "",
+            "an account number such as 706000",
+        )
     debit, credit = _amounts(frame, lines)
     by_account = _by_account(frame, months, debit, credit, config.fec)
     monthly = _monthly(by_account, config.fec)
@@ -120,8 +129,11 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
     """The needed columns, parsed by the C reader; retried in the fallback encodings."""
     roles = sorted(layout.positions, key=layout.positions.__getitem__)
     usecols = [layout.positions[r] for r in roles]
-    categorical = {layout.positions[r]: "category" for r in ("journalcode", "comptenum", "sens")
-                   if r in layout.positions}  # fmt: skip
+    categorical = {
+        layout.positions[r]: "category"
+        for r in ("journalcode", "comptenum", "sens")
+        if r in layout.positions
+    }
     for encoding in (forced,) if forced else textfile.FALLBACKS:
         try:
             frame = _read_columns(path, layout, usecols, categorical, encoding)
@@ -135,9 +147,10 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
             continue
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
             raise InputFileError(path, f"the FEC cannot be parsed ({exc})") from None
-        frame.columns = pd.Index([roles[usecols.index(c)] for c in frame.columns])
-        frame = frame.rename(columns={"journalcode": "journal", "ecrituredate": "date",
-                                      "comptenum": "account"})  # fmt: skip
+        frame.columns = pd.Index([roles[usecols.index(int(c))] for c in frame.columns])
+        frame = frame.rename(
+            columns={"journalcode": "journal", "ecrituredate": "date", "comptenum": "account"}
+        )
         return frame, encoding
     raise AssertionError("iso-8859-15 decodes every byte")  # pragma: no cover
 
@@ -154,7 +167,7 @@ def _read_columns(
             header=None,
             skiprows=1,
             usecols=usecols,
-            dtype=categorical,  # type: ignore[arg-type]
+            dtype=categorical,
             decimal=",",
             quoting=csv.QUOTE_NONE,  # labels may hold a lone quote
             index_col=False,  # a trailing separator must not become an index
@@ -185,16 +198,25 @@ class _Lines:
 
     def fail(self, row: int, column: str, problem: str, value: str, expected: str) -> NoReturn:
         raise InputFileError(
-            self.path, problem, line=self.line_of(row), column=column, value=value,
+            self.path,
+            problem,
+            line=self.line_of(row),
+            column=column,
+            value=value,
             expected=expected,
-        )  # fmt: skip
+        )
 
 
 def _months(dates: pd.Series, lines: _Lines) -> Ints:
     """Month number (year * 12 + month - 1) of each line's EcritureDate."""
     if dates.isna().any():
-        lines.fail(int(np.flatnonzero(dates.isna().to_numpy())[0]), "EcritureDate",
-                   "the entry date is missing", "", DATE_EXPECTED)  # fmt: skip
+        lines.fail(
+            int(np.flatnonzero(dates.isna().to_numpy())[0]),
+            "EcritureDate",
+            "the entry date is missing",
+            "",
+            DATE_EXPECTED,
+        )
     if pd.api.types.is_numeric_dtype(dates.dtype):
         ymd = dates.to_numpy(dtype=np.int64)
         year, month, day = ymd // 10000, ymd // 100 % 100, ymd % 100
@@ -204,16 +226,21 @@ def _months(dates: pd.Series, lines: _Lines) -> Ints:
         bad |= day > limit
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            lines.fail(row, "EcritureDate", "bad entry date", str(ymd[row]),
-                       "a date as AAAAMMJJ (e.g. 20250131)")  # fmt: skip
-        return year * 12 + month - 1
+            lines.fail(
+                row,
+                "EcritureDate",
+                "bad entry date",
+                str(ymd[row]),
+                "a date as AAAAMMJJ (e.g. 20250131)",
+            )
+        return np.asarray(year * 12 + month - 1, dtype=np.int64)
 
     def fail(row: int, value: str, expected: str) -> NoReturn:
         lines.fail(row, "EcritureDate", "bad entry date", value, expected)
 
     texts = dates.map(lambda v: v if isinstance(v, str) else str(int(v)))  # mixed chunks
     parsed = parse_dates(texts, fail)
-    return (parsed.year.to_numpy() * 12 + parsed.month.to_numpy() - 1).astype(np.int64)
+    return np.asarray(parsed.year.to_numpy() * 12 + parsed.month.to_numpy() - 1, dtype=np.int64)
 
 
 def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
@@ -238,13 +265,23 @@ def _amounts(frame: pd.DataFrame, lines: _Lines) -> tuple[Floats, Floats]:
         credit = _amount(frame["credit"], "Credit", lines)
         both_missing = np.isnan(debit) & np.isnan(credit)
         if both_missing.any():
-            lines.fail(int(np.flatnonzero(both_missing)[0]), "Debit", "no debit nor credit "
-                       "amount (truncated line?)", "", AMOUNT_EXPECTED)  # fmt: skip
+            lines.fail(
+                int(np.flatnonzero(both_missing)[0]),
+                "Debit",
+                "no debit nor credit amount (truncated line?)",
+                "",
+                AMOUNT_EXPECTED,
+            )
         return np.nan_to_num(debit), np.nan_to_num(credit)
     amount = _amount(frame["montant"], "Montant", lines)
     if np.isnan(amount).any():
-        lines.fail(int(np.flatnonzero(np.isnan(amount))[0]), "Montant", "the amount is "
-                   "missing (truncated line?)", "", AMOUNT_EXPECTED)  # fmt: skip
+        lines.fail(
+            int(np.flatnonzero(np.isnan(amount))[0]),
+            "Montant",
+            "the amount is missing (truncated line?)",
+            "",
+            AMOUNT_EXPECTED,
+        )
     sign = _sens(frame["sens"], lines)
     return np.where(sign > 0, amount, 0.0), np.where(sign < 0, amount, 0.0)
 
@@ -252,13 +289,16 @@ def _amounts(frame: pd.DataFrame, lines: _Lines) -> tuple[Floats, Floats]:
 def _sens(sens: pd.Series, lines: _Lines) -> npt.NDArray[np.int8]:
     """+1 for a debit line, -1 for a credit line (D/C, +1/-1, Debit/Credit)."""
     categories = [str(c).strip().upper() for c in sens.cat.categories]
-    lookup = np.array([1 if c in _SENS_DEBIT else -1 if c in _SENS_CREDIT else 0
-                       for c in categories] + [0], dtype=np.int8)  # fmt: skip
+    lookup = np.array(
+        [1 if c in _SENS_DEBIT else -1 if c in _SENS_CREDIT else 0 for c in categories] + [0],
+        dtype=np.int8,
+    )
     sign = lookup[sens.cat.codes.to_numpy()]  # code -1 (missing) reads the trailing 0
     if (sign == 0).any():
         row = int(np.flatnonzero(sign == 0)[0])
-        lines.fail(row, "Sens", "bad debit/credit direction", str(sens.iloc[row]),
-                   "D or C (or +1 / -1)")  # fmt: skip
+        lines.fail(
+            row, "Sens", "bad debit/credit direction", str(sens.iloc[row]), "D or C (or +1 / -1)"
+        )
     return sign
 
 
@@ -269,8 +309,9 @@ def _by_account(
     accounts = frame["account"]
     journals = frame["journal"].cat
     opening_set = {j.upper() for j in fec.opening_journals}
-    opening_of = np.array([str(j).strip().upper() in opening_set for j in journals.categories]
-                          + [False])  # fmt: skip
+    opening_of = np.array(
+        [str(j).strip().upper() in opening_set for j in journals.categories] + [False]
+    )
     opening = opening_of[journals.codes.to_numpy()]
     account_names = np.array([str(a).strip() for a in accounts.cat.categories], dtype=object)
     n_accounts = len(account_names)
@@ -281,13 +322,17 @@ def _by_account(
     sums_credit = np.bincount(codes, weights=credit, minlength=len(uniques))
     uniques = np.asarray(uniques, dtype=np.int64)
     month_num = uniques // 2 // n_accounts + base
-    table = pd.DataFrame({
-        "month": pd.to_datetime({"year": month_num // 12, "month": month_num % 12 + 1, "day": 1}),
-        "account": account_names[uniques // 2 % n_accounts],
-        "opening": (uniques % 2).astype(bool),
-        "debit": sums_debit,
-        "credit": sums_credit,
-    })  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "month": pd.to_datetime(
+                {"year": month_num // 12, "month": month_num % 12 + 1, "day": 1}
+            ),
+            "account": account_names[uniques // 2 % n_accounts],
+            "opening": (uniques % 2).astype(bool),
+            "debit": sums_debit,
+            "credit": sums_credit,
+        }
+    )
     # Padded or differently written accounts ("706000 " and "706000") add up.
     return table.groupby(["month", "account", "opening"], as_index=False).sum()
 

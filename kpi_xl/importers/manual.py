@@ -47,13 +47,15 @@ def read_manual(path: Path, config: Config | None = None) -> ManualResult:
             values[name] = _checked(table, str(column), name, config, rows)
         elif name == CASH_FLOW:
             flow = numbers_of(table, str(column), config, rows)
-            values["investment_cost"] = (-flow.clip(upper=0)).add(values.get(
-                "investment_cost", 0.0), fill_value=0)  # fmt: skip
+            values["investment_cost"] = (-flow.clip(upper=0)).add(
+                values.get("investment_cost", 0.0), fill_value=0
+            )
             values["investment_gains"] = flow.clip(lower=0)
     monthly = monthly_sum(values, months_of(table, month, config, rows))
     first, last = span(monthly)
-    return ManualResult(monthly, SourceFile(Path(path), kind, len(rows), first, last,
-                                            table.encoding))  # fmt: skip
+    return ManualResult(
+        monthly, SourceFile(Path(path), kind, len(rows), first, last, table.encoding)
+    )
 
 
 def _checked(table: Table, column: str, input_id: str, config: Config, rows: pd.Index) -> pd.Series:
@@ -67,8 +69,9 @@ def _checked(table: Table, column: str, input_id: str, config: Config, rows: pd.
     if high is not None:
         bad |= (values > high).to_numpy()
     if bad.any():
-        pos = int(table.data.index.get_indexer([values.index[np.flatnonzero(bad)[0]]])[0])
+        pos = int(values.index[np.flatnonzero(bad)[0]])  # the table's index is its row position
         bounds = f"from {low:g} to {high:g}" if high is not None else f"of {low:g} or more"
-        table.fail(column, "value out of range")(pos, str(table.data[column].iloc[pos]),
-                                                 f"a value {bounds}")  # fmt: skip
+        table.fail(column, "value out of range")(
+            pos, str(table.data[column].iloc[pos]), f"a value {bounds}"
+        )
     return values

@@ -46,7 +46,7 @@ EXCLUDED = {
         "echouee",
         "attente paiement",
         "remboursee",
-    },  # fmt: skip
+    },
     "orders:mapped": {
         "cancelled",
         "canceled",
@@ -57,7 +57,7 @@ EXCLUDED = {
         "annule",
         "echouee",
         "remboursee",
-    },  # fmt: skip
+    },
 }
 
 
@@ -78,8 +78,9 @@ def read_orders(path: Path, config: Config | None = None) -> OrdersResult:
     kind, table = load(path, config, "orders")
     orders = extract_orders(kind, table, config)
     monthly, notes = summarise(orders, config.trailing_months, Path(path).name)
-    source = SourceFile(Path(path), kind, len(table.data), monthly.index.min(),
-                        monthly.index.max(), table.encoding)  # fmt: skip
+    source = SourceFile(
+        Path(path), kind, len(table.data), monthly.index.min(), monthly.index.max(), table.encoding
+    )
     return OrdersResult(orders, monthly, cohorts(orders), source, notes)
 
 
@@ -92,8 +93,11 @@ def extract_orders(kind: str, table: Table, config: Config) -> pd.DataFrame:
     }
     orders = readers[kind](table, config)
     if orders.empty:
-        raise InputFileError(table.path, "no order counts: all are cancelled, refunded or failed",
-                             expected="at least one paid or pending order")  # fmt: skip
+        raise InputFileError(
+            table.path,
+            "no order counts: all are cancelled, refunded or failed",
+            expected="at least one paid or pending order",
+        )
     orders["month"] = month_starts(pd.DatetimeIndex(orders["date"]))
     return orders.reset_index(drop=True)
 
@@ -164,12 +168,14 @@ def _shopify(table: Table, config: Config) -> pd.DataFrame:
     email = table.column("email", required=False)
     billing = table.column("billing name", required=False)
     customer = _customers(data.loc[rows], (email, billing), data.loc[rows, name])
-    return pd.DataFrame({
-        "order_id": data.loc[rows, name],
-        "date": _dates(table, table.column("created at") or "", rows, config),
-        "customer": customer,
-        "amount": net * kept_share,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "order_id": data.loc[rows, name],
+            "date": _dates(table, table.column("created at") or "", rows, config),
+            "customer": customer,
+            "amount": net * kept_share,
+        }
+    )
 
 
 def _optional_amounts(table: Table, name: str, rows: pd.Index, config: Config) -> pd.Series:
@@ -199,12 +205,14 @@ def _woocommerce(table: Table, config: Config) -> pd.DataFrame:
     keep = _statuses(table, table.column(("status", "statut"), required=False), excluded)
     rows = rows[keep.loc[rows].to_numpy()]
     customer = table.column(("customer", "client"), required=False)
-    return pd.DataFrame({
-        "order_id": data.loc[rows, order],
-        "date": _dates(table, table.column("date") or "", rows, config),
-        "customer": _customers(data.loc[rows], (customer,), data.loc[rows, order]),
-        "amount": _amounts(table, table.column(WOO_SALES) or "", rows, config).fillna(0),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "order_id": data.loc[rows, order],
+            "date": _dates(table, table.column("date") or "", rows, config),
+            "customer": _customers(data.loc[rows], (customer,), data.loc[rows, order]),
+            "amount": _amounts(table, table.column(WOO_SALES) or "", rows, config).fillna(0),
+        }
+    )
 
 
 def _mapped(table: Table, config: Config) -> pd.DataFrame:
@@ -216,12 +224,14 @@ def _mapped(table: Table, config: Config) -> pd.DataFrame:
     excluded = EXCLUDED["orders:mapped"] | set(config.orders.excluded_statuses)
     rows = data.index[_statuses(table, status, excluded).to_numpy()]
     customer = table.column(names["customer"]) if "customer" in names else None
-    lines = pd.DataFrame({
-        "order_id": data.loc[rows, order],
-        "date": _dates(table, table.column(names["date"]) or "", rows, config),
-        "customer": _customers(data.loc[rows], (customer,), data.loc[rows, order]),
-        "amount": _amounts(table, table.column(names["amount"]) or "", rows, config).fillna(0),
-    })  # fmt: skip
+    lines = pd.DataFrame(
+        {
+            "order_id": data.loc[rows, order],
+            "date": _dates(table, table.column(names["date"]) or "", rows, config),
+            "customer": _customers(data.loc[rows], (customer,), data.loc[rows, order]),
+            "amount": _amounts(table, table.column(names["amount"]) or "", rows, config).fillna(0),
+        }
+    )
     # Several rows of one order (one per product) add up to the order.
     return lines.groupby("order_id", as_index=False, sort=False).agg(
         {"date": "first", "customer": "first", "amount": "sum"}

@@ -38,8 +38,11 @@ class SurveyResult:
 
 
 def _find(table: Table, words: tuple[str, ...], skip: str | None = None) -> list[str]:
-    return [str(c) for c in table.data.columns
-            if c != skip and any(w in normalise(str(c)) for w in words)]  # fmt: skip
+    return [
+        str(c)
+        for c in table.data.columns
+        if c != skip and any(w in normalise(str(c)) for w in words)
+    ]
 
 
 def score_column(table: Table, config: Config) -> str:
@@ -79,8 +82,9 @@ def read_survey(path: Path, config: Config | None = None) -> SurveyResult:
     scores = _scores(table, score_name)
     answered = table.data.index[scores.notna().to_numpy()]
     if len(answered) == 0:
-        raise InputFileError(path, "no response has a score", column=score_name,
-                             expected="scores from 0 to 10")  # fmt: skip
+        raise InputFileError(
+            path, "no response has a score", column=score_name, expected="scores from 0 to 10"
+        )
     months = months_of(table, date, config, answered)
     score = scores.loc[answered]
     groups = {
@@ -91,8 +95,11 @@ def read_survey(path: Path, config: Config | None = None) -> SurveyResult:
     monthly = monthly_sum(groups, months).fillna(0.0)
     comments = _comments(table, config, score_name, answered, scores)
     first, last = span(monthly)
-    return SurveyResult(monthly, comments, SourceFile(Path(path), kind, len(table.data), first,
-                                                      last, table.encoding))  # fmt: skip
+    return SurveyResult(
+        monthly,
+        comments,
+        SourceFile(Path(path), kind, len(table.data), first, last, table.encoding),
+    )
 
 
 def _comments(
@@ -107,10 +114,13 @@ def _comments(
     date = table.column(config.surveys.date_column or SURVEY_DATE)
     assert date is not None
     with_text = rows[(table.data.loc[rows, column] != "").to_numpy()]
-    dates = parse_dates(table.data.loc[with_text, date], table.fail(date, "bad date"),
-                        config.csv.date_format)  # fmt: skip
-    return pd.DataFrame({
-        "date": dates,
-        "score": scores.loc[with_text].to_numpy(dtype=np.float64),
-        "comment": table.data.loc[with_text, column].to_numpy(),
-    }).reset_index(drop=True)  # fmt: skip
+    dates = parse_dates(
+        table.data.loc[with_text, date], table.fail(date, "bad date"), config.csv.date_format
+    )
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "score": scores.loc[with_text].to_numpy(dtype=np.float64),
+            "comment": table.data.loc[with_text, column].to_numpy(),
+        }
+    ).reset_index(drop=True)

@@ -1,0 +1,188 @@
+"""``kpi-xl compute``: a folder of exports -> the monthly inputs and KPIs of a year."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from kpi_xl import catalog, fmt
+from kpi_xl.config import Config, find_config, load_config
+from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
+from kpi_xl.monthly import MonthlyKpis, compute_kpis
+
+HELP = "read a folder of exports and show the monthly inputs and KPIs of a fiscal year"
+DESCRIPTION = """\
+Read every export kpi_xl recognises in a folder, whatever the file names:
+the FEC (accounting entries), Shopify or WooCommerce orders, GA4 traffic,
+Google Ads or Meta Ads spend, Typeform or Google Forms NPS surveys, and a
+small manual CSV (investments, automated processes).  Files are recognised
+by their header line; stderr says which file was read as what.
+
+The result is one row per month of the fiscal year: the inputs (revenue,
+orders, visitors...) and every KPI of the catalog (conversion rate, CAC,
+CLV, retention, net margin, NPS...), plus the year to date.  An empty cell
+means the exports do not tell (no source, or a KPI undefined that month).
+
+An optional kpi_xl.toml in the folder (or --config) maps the columns of any
+other export, sets the FEC account lists, the fiscal year start month and
+the targets: see docs/importers.md.
+"""
+EPILOG = """\
+examples:
+  kpi-xl compute --from exports/                 the latest fiscal year, as a table
+  kpi-xl compute --from exports/ --year 2024     the fiscal year starting in 2024
+  kpi-xl compute --from exports/ --format csv > kpis.csv
+  kpi-xl compute --from exports/ --format json --config company.toml
+
+A bad file stops with its name, line, column, value and what was expected
+(exit code 2); add --debug before 'compute' for the traceback.
+"""
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "compute",
+        help=HELP,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--from",
+        dest="folder",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="the folder of exports",
+    )
+    p.add_argument(
+        "--year",
+        type=int,
+        metavar="YYYY",
+        help="the fiscal year starting in YYYY (default: the latest with data)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table for the terminal (default), csv (one row per month) or json",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the kpi_xl.toml to use (default: the one in DIR, if any)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=catalog.LANGS,
+        help="language of the table's labels (default: the config's, else fr)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    folder: Path = args.folder
+    config = load_config(args.config or find_config(folder))
+    exports = read_exports(folder, config)
+    _report(exports)
+    table = fiscal_year_table(exports.monthly, args.year, config.fiscal_year_start_month)
+    inputs = table[list(INPUT_IDS)]
+    result = compute_kpis(inputs)
+    if args.format == "csv":
+        _write_csv(inputs, result)
+    elif args.format == "json":
+        _write_json(inputs, result, exports)
+    else:
+        _print_table(inputs, result, args.lang or config.language, config)
+    return 0
+
+
+def _report(exports: Exports) -> None:
+    """Say on stderr which file was read as what, and every warning."""
+    for source in exports.sources:
+        print(f"kpi-xl: {source.describe()}", file=sys.stderr)
+    for warning in exports.warnings:
+        print(f"kpi-xl: warning: {warning}", file=sys.stderr)
+
+
+def _rows(inputs: pd.DataFrame, result: MonthlyKpis) -> pd.DataFrame:
+    """One row per month: ``month`` (YYYY-MM), the input ids, then the KPI ids."""
+    frame = pd.concat([inputs, result.months.set_axis(inputs.index)], axis=1)
+    frame.insert(0, "month", pd.DatetimeIndex(inputs.index).strftime("%Y-%m"))
+    return frame.reset_index(drop=True)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _write_csv(inputs: pd.DataFrame, result: MonthlyKpis) -> None:
+    frame = _rows(inputs, result)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(frame.columns)
+    for record in frame.itertuples(index=False):
+        writer.writerow(
+            ["" if _clean(v) is None else repr(v) if isinstance(v, float) else v for v in record]
+        )
+
+
+def _write_json(inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports) -> None:
+    frame = _rows(inputs, result)
+    months = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    document = {
+        "months": months,
+        "ytd": {k: _clean(float(v)) for k, v in result.ytd.items()},
+        "sources": [
+            {
+                "file": str(s.path),
+                "kind": s.kind,
+                "rows": s.rows,
+                "encoding": s.encoding,
+                "first_month": None if s.first_month is None else f"{s.first_month:%Y-%m}",
+                "last_month": None if s.last_month is None else f"{s.last_month:%Y-%m}",
+            }
+            for s in exports.sources
+        ],
+        "warnings": exports.warnings,
+    }
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _input_cell(value: float, unit: catalog.Unit, lang: str) -> str:
+    """Amounts without decimals nor currency, so that twelve months fit a terminal."""
+    if unit is catalog.Unit.CURRENCY and not math.isnan(value):
+        return fmt.number(value, 0, lang)
+    return fmt.value(value, unit, lang)
+
+
+def _print_table(inputs: pd.DataFrame, result: MonthlyKpis, lang: str, config: Config) -> None:
+    months = pd.DatetimeIndex(inputs.index)
+    title = f"{months[0]:%Y-%m} → {months[-1]:%Y-%m}"
+    table = Table(title=title, show_lines=False)
+    table.add_column("Indicateur" if lang == "fr" else "Item", no_wrap=True)
+    for month in months:
+        table.add_column(f"{month:%m/%y}", justify="right")
+    table.add_column("Cumul" if lang == "fr" else "YTD", justify="right", style="bold")
+    for spec in catalog.INPUTS:
+        values = inputs[spec.id].tolist()
+        table.add_row(spec.name(lang), *(_input_cell(v, spec.unit, lang) for v in values), "")
+    table.add_section()
+    for kpi in catalog.KPIS:
+        values = result.months[kpi.id].tolist()
+        ytd = float(result.ytd[kpi.id])
+        cells = (fmt.value(v, kpi.unit, lang) for v in values)
+        table.add_row(kpi.name(lang), *cells, fmt.value(ytd, kpi.unit, lang))
+    Console(width=max(160, Console().width)).print(table)
