@@ -59,8 +59,8 @@ def find_header(
     """The first line (after title and ``#`` lines) whose fields ``accept`` recognises."""
     delimiters = (delimiter,) if delimiter else DELIMITERS
     for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+        if not line.strip():
+            continue  # '#' lines are tried too: Typeform's header starts with '#'.
         for delim in delimiters:
             if delim not in line:
                 continue
