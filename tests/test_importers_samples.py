@@ -35,11 +35,25 @@ def write_shopify(folder: Path, name: str = "orders_export_1.csv") -> Path:
         # a second line item of #1001: order-level fields are empty
         "#1001,a@ex.fr,,,,,,,,,,,,,,,1,Cup,10.00,,CUP-1,,,,",
         shopify_row("#1002", "b@ex.fr", "paid", "60.00", "10.00", "2024-01-20 10:00:00 +0100"),
-        shopify_row("#1003", "A@ex.fr", "partially_refunded", "120.00", "20.00",
-                    "2024-02-01 10:00:00 +0100", refunded="60.00"),  # fmt: skip
+        shopify_row(
+            "#1003",
+            "A@ex.fr",
+            "partially_refunded",
+            "120.00",
+            "20.00",
+            "2024-02-01 10:00:00 +0100",
+            refunded="60.00",
+        ),
         shopify_row("#1004", "c@ex.fr", "voided", "50.00", "0.00", "2024-02-02 10:00:00 +0100"),
-        shopify_row("#1005", "d@ex.fr", "paid", "50.00", "0.00", "2024-02-03 10:00:00 +0100",
-                    cancelled="2024-02-04 10:00:00 +0100"),  # fmt: skip
+        shopify_row(
+            "#1005",
+            "d@ex.fr",
+            "paid",
+            "50.00",
+            "0.00",
+            "2024-02-03 10:00:00 +0100",
+            cancelled="2024-02-04 10:00:00 +0100",
+        ),
         shopify_row("#1006", "b@ex.fr", "paid", "36.00", "6.00", "2025-01-15 18:00:00 +0100"),
         shopify_row("#1007", "e@ex.fr", "pending", "12.00", "2.00", "2025-02-15 18:00:00 +0100"),
     ]

@@ -56,6 +56,13 @@ def parse_dates(values: pd.Series, fail: Fail, date_format: str | None = None) -
         if best is None or bad < best_bad:
             best, best_bad = parsed, bad
     assert best is not None
+    # A column may mix formats (a FEC exported in parts): fill in with the others.
+    for fmt in formats:
+        left = filled.to_numpy() & best.isna()
+        if not left.any():
+            return pd.DatetimeIndex(best.astype("datetime64[ns]"))
+        other = pd.DatetimeIndex(pd.to_datetime(text, format=fmt, errors="coerce"))
+        best = pd.DatetimeIndex(best.where(~left, other))
     pos = int(np.flatnonzero(filled.to_numpy() & best.isna())[0])
     expected = f"a date as {date_format}" if date_format else DATE_EXPECTED
     fail(pos, str(values.iloc[pos]), expected)
@@ -63,4 +70,6 @@ def parse_dates(values: pd.Series, fail: Fail, date_format: str | None = None) -
 
 def month_starts(dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """The first day of each date's month."""
-    return pd.DatetimeIndex(pd.DatetimeIndex(dates.to_period("M").to_timestamp()).astype("datetime64[ns]"))
+    return pd.DatetimeIndex(
+        pd.DatetimeIndex(dates.to_period("M").to_timestamp()).astype("datetime64[ns]")
+    )

@@ -68,6 +68,7 @@ class _Layout:
     delimiter: str
     positions: dict[str, int]  # role -> column position
     names: list[str]
+    encoding: str  # what the start of the file decodes as: tried first
 
 
 def read_fec(path: Path, config: Config | None = None) -> FecResult:
@@ -77,12 +78,7 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
     layout = _layout(path, config)
     frame, encoding = _parse(path, layout, config.csv.encoding)
     if frame.empty:
-        raise InputFileError(
-            path,
-            "the FEC has a header but no entries",
-            line=2,
-            expected="one line per accounting entry",
-        )
+        raise _no_entries(path)
     lines = _Lines(path, len(frame))
     months = _months(frame["date"], lines)
     missing = frame["account"].isna().to_numpy()
@@ -104,15 +100,21 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
     return FecResult(monthly, totals, source, by_account, warnings)
 
 
+def _no_entries(path: Path) -> InputFileError:
+    return InputFileError(
+        path, "the FEC has a header but no entries", line=2, expected="one line per entry"
+    )
+
+
 def _layout(path: Path, config: Config) -> _Layout:
     """Find the separator and the position of each needed column in the header."""
-    text, _ = head_text(path, config)
+    text, encoding = head_text(path, config)
     line = next((ln for ln in text.split("\n") if ln.strip()), "")
     delimiter = config.csv.delimiter or max(("\t", "|", ";"), key=line.count)
     names = [normalise(n) for n in line.split(delimiter)]
     for roles in (FEC_DEBIT_CREDIT, FEC_MONTANT_SENS):
         if all(r in names for r in roles):
-            return _Layout(delimiter, {r: names.index(r) for r in roles}, names)
+            return _Layout(delimiter, {r: names.index(r) for r in roles}, names, encoding)
     missing = [r for r in FEC_DEBIT_CREDIT if r not in names]
     raise InputFileError(
         path,
@@ -134,7 +136,8 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
         for r in ("journalcode", "comptenum", "sens")
         if r in layout.positions
     }
-    for encoding in (forced,) if forced else textfile.FALLBACKS:
+    order = dict.fromkeys((layout.encoding.replace("utf-8-sig", "utf-8"), *textfile.FALLBACKS))
+    for encoding in (forced,) if forced else tuple(order):
         try:
             frame = _read_columns(path, layout, usecols, categorical, encoding)
         except UnicodeDecodeError:
@@ -145,7 +148,9 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
                 except UnicodeDecodeError as exc:
                     raise textfile.encoding_error(path, raw, exc, encoding) from None
             continue
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        except pd.errors.EmptyDataError:
+            raise _no_entries(path) from None
+        except (pd.errors.ParserError, ValueError) as exc:
             raise InputFileError(path, f"the FEC cannot be parsed ({exc})") from None
         frame.columns = pd.Index([roles[usecols.index(int(c))] for c in frame.columns])
         frame = frame.rename(
@@ -253,7 +258,7 @@ def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
     # The C reader works in chunks: a column may mix numbers it parsed with
     # texts it could not; only the texts need our parser.
     texts = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    result = pd.to_numeric(values.where(~texts), errors="coerce").to_numpy(dtype=np.float64)
+    result = np.array(pd.to_numeric(values.where(~texts), errors="coerce"), dtype=np.float64)
     result[texts] = parse_amounts(values.where(texts, ""), fail, default_decimal=",")[texts]
     return result
 

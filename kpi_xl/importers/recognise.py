@@ -94,7 +94,10 @@ def matchers(config: Config) -> list[tuple[str, Callable[[list[str]], bool]]]:
         ("ads:meta", lambda c: _any(c, META_DAY) and _prefixed(c, META_SPEND)),
         ("ads:google", lambda c: _any(c, ADS_DAY) and _prefixed(c, GOOGLE_COST)),
         ("survey", lambda c: _survey_date(c, config)),
-        ("manual", lambda c: _any(c, MANUAL_MONTH) and _any(c, (*INPUT_IDS, "investment_cash_flow"))),
+        (
+            "manual",
+            lambda c: _any(c, MANUAL_MONTH) and _any(c, (*INPUT_IDS, "investment_cash_flow")),
+        ),
         ("analytics:ga4", lambda c: _any(c, GA4_DATE) and _any(c, GA4_METRICS)),
     ]
 
