@@ -1,0 +1,136 @@
+"""Build the monthly KPI template workbooks with XlsxWriter.
+
+XlsxWriter is the writer because it stores what openpyxl cannot: chart data
+caches (so charts draw in viewers that do not recalculate), sparklines,
+cached formula results and reproducible files.  Every KPI fact comes from
+:mod:`kpi_xl.catalog`, every formula from :mod:`kpi_xl.workbook.formulas`,
+and every defined name from :mod:`kpi_xl.workbook.contract`.
+
+>>> import tempfile, zipfile
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = build_workbook(Path(tmp) / "t.xlsx", "en")
+...     zipfile.ZipFile(path).testzip() is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.workbook import Workbook
+
+from kpi_xl import catalog
+from kpi_xl.errors import KpiValueError
+from kpi_xl.monthly import compute_kpis
+from kpi_xl.workbook import texts
+from kpi_xl.workbook.context import Context
+from kpi_xl.workbook.contract import N_MONTHS, Settings, formula_values
+from kpi_xl.workbook.layout import Sheets
+from kpi_xl.workbook.sheets_dashboard import write_dashboard
+from kpi_xl.workbook.sheets_data import write_inputs, write_kpis
+from kpi_xl.workbook.sheets_settings import write_howto, write_settings
+
+#: The fiscal year the bundled templates start with.  A fixed date (not
+#: today's) keeps builds byte-identical from one day or year to the next;
+#: users change ``set_fy_start`` and every month column follows.
+TEMPLATE_FY_START = dt.date(2026, 1, 1)
+#: Creation date written in the file properties (fixed for reproducible builds).
+TEMPLATE_CREATED = dt.datetime(2026, 1, 1, 0, 0, 0)
+
+
+def default_settings(lang: str) -> Settings:
+    """The settings a bundled template starts with: catalog targets and focus KPIs."""
+    return Settings(lang=lang, fy_start=TEMPLATE_FY_START)
+
+
+def empty_inputs(n_months: int = N_MONTHS) -> pd.DataFrame:
+    """A table of monthly inputs with every cell empty (NaN)."""
+    return pd.DataFrame(
+        np.full((n_months, len(catalog.INPUTS)), np.nan),
+        columns=[i.id for i in catalog.INPUTS],
+    )
+
+
+def build_workbook(
+    path: Path,
+    lang: str = "fr",
+    *,
+    settings: Settings | None = None,
+    inputs: pd.DataFrame | None = None,
+) -> Path:
+    """Write a monthly KPI workbook to ``path`` and return the path.
+
+    Parameters
+    ----------
+    path
+        Where to write the ``.xlsx`` file (overwritten).
+    lang
+        ``"fr"`` or ``"en"``: sheet names, labels, status texts and advice.
+    settings
+        Company, fiscal year start, currency, targets and focus KPIs; by default
+        :func:`default_settings`.
+    inputs
+        Optional monthly inputs (12 rows, one column per input id) written into
+        the Inputs sheet, with every formula's cached value computed to match
+        (demo files; the bundled templates are empty).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    if lang not in catalog.LANGS:
+        raise KpiValueError("lang", f"must be one of {', '.join(catalog.LANGS)}, not {lang!r}")
+    settings = settings or default_settings(lang)
+    settings.lang = lang
+    table = empty_inputs() if inputs is None else _checked_inputs(inputs)
+    values = formula_values(table, compute_kpis(table), settings)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = Workbook(str(path), {"constant_memory": False})
+    ctx = Context(workbook, lang, settings, table, values, Sheets.for_lang(lang))
+    _add_sheets(ctx)
+    write_howto(ctx)
+    write_settings(ctx)
+    write_inputs(ctx)
+    write_kpis(ctx)
+    write_dashboard(ctx)
+    workbook.set_properties(
+        {
+            "title": texts.TITLE(lang),
+            "author": "kpi_xl",
+            "company": settings.company,
+            "created": TEMPLATE_CREATED,
+        }
+    )
+    workbook.set_calc_mode("auto")
+    workbook.close()
+    return path
+
+
+def _add_sheets(ctx: Context) -> None:
+    """Sheets in reading order; the file opens on the Dashboard."""
+    s = ctx.sheets
+    for name in (s.howto, s.dashboard, s.settings, s.inputs, s.kpis):
+        ctx.workbook.add_worksheet(name)
+    dashboard = ctx.sheet(s.dashboard)
+    dashboard.activate()
+    ctx.sheet(s.dashboard).set_tab_color("#1F3864")
+    ctx.sheet(s.inputs).set_tab_color("#FFC000")
+    ctx.sheet(s.settings).set_tab_color("#FFC000")
+
+
+def _checked_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
+    """Inputs as 12 numeric rows over the catalog's input ids (unknown columns refused)."""
+    known = {i.id for i in catalog.INPUTS}
+    unknown = [c for c in inputs.columns if c not in known]
+    if unknown:
+        raise KpiValueError("inputs", f"unknown input columns {unknown}; known: {sorted(known)}")
+    if len(inputs) != N_MONTHS:
+        raise KpiValueError("inputs", f"needs {N_MONTHS} rows (one per month), got {len(inputs)}")
+    table = inputs.reindex(columns=[i.id for i in catalog.INPUTS])
+    numeric: pd.DataFrame = table.apply(pd.to_numeric, errors="coerce")
+    return numeric.reset_index(drop=True).astype(float)

@@ -1,0 +1,93 @@
+"""What every sheet writer of the builder shares: the workbook, language, formats, cached values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from kpi_xl.workbook import styles
+from kpi_xl.workbook.contract import CellValue, Settings
+from kpi_xl.workbook.layout import Sheets
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def excel_serial(day: dt.date) -> float:
+    """The number Excel stores for a date (what a formula returning a date caches)."""
+    return float((day - _EXCEL_EPOCH).days)
+
+
+def ref(sheet: str, row: int, col: int, row_abs: bool = True, col_abs: bool = True) -> str:
+    """A cell address on another sheet, quoted: ``'Saisies'!$D$5``."""
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    return f"{quoted}!{xl_rowcol_to_cell(row, col, row_abs, col_abs)}"
+
+
+def span(sheet: str, row: int, first_col: int, last_row: int, last_col: int) -> str:
+    """An absolute range on a sheet, quoted: ``'Saisies'!$D$5:$O$5``."""
+    a = xl_rowcol_to_cell(row, first_col, True, True)
+    b = xl_rowcol_to_cell(last_row, last_col, True, True)
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    return f"{quoted}!{a}:{b}"
+
+
+@dataclass
+class Context:
+    """The state of one template build.
+
+    ``values`` are the Python values of every contract formula
+    (:func:`kpi_xl.workbook.contract.formula_values`): they become the cached
+    results XlsxWriter writes, so a previewer that does not recalculate shows
+    what Excel would.
+    """
+
+    workbook: Workbook
+    lang: str
+    settings: Settings
+    inputs: pd.DataFrame
+    values: dict[str, CellValue | list[CellValue]]
+    sheets: Sheets
+    _formats: dict[tuple[tuple[str, Any], ...], Any] = field(default_factory=dict)
+
+    def fmt(self, **props: Any) -> Any:
+        """A cell format with the default font, created once per distinct set of properties."""
+        full = styles.props(**props)
+        key = tuple(sorted(full.items()))
+        if key not in self._formats:
+            self._formats[key] = self.workbook.add_format(full)
+        return self._formats[key]
+
+    def cached(self, name: str, month: int | None = None) -> float | str:
+        """The cached value of a contract formula cell, in the form XlsxWriter writes."""
+        value = self.values[name]
+        if isinstance(value, list):
+            assert month is not None, name
+            value = value[month]
+        return cell_cache(value)
+
+    def define(
+        self, name: str, sheet: str, row: int, col: int, last_col: int | None = None
+    ) -> None:
+        """A workbook-scoped defined name over one cell or one row of cells."""
+        target = ref(sheet, row, col) if last_col is None else span(sheet, row, col, row, last_col)
+        self.workbook.define_name(name, "=" + target)
+
+    def sheet(self, name: str) -> Worksheet:
+        found: Worksheet = self.workbook.get_worksheet_by_name(name)
+        return found
+
+
+def cell_cache(value: CellValue) -> float | str:
+    """A Python value as a formula's cached result: dates as serials, NaN as ''."""
+    if isinstance(value, dt.date):
+        return excel_serial(value)
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return value

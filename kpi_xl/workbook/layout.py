@@ -1,0 +1,111 @@
+"""Where everything sits in the bundled templates (0-based rows and columns).
+
+Formulas never depend on these positions across sheets except through the
+defined names of the contract; the positions only matter to the builder and
+to :class:`~kpi_xl.workbook.formulas.Grid`, which needs the month cells of the
+Inputs and KPIs sheets to start in the same column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpi_xl import catalog
+from kpi_xl.workbook import texts
+from kpi_xl.workbook.contract import FOCUS_SLOTS, N_MONTHS
+from kpi_xl.workbook.formulas import Grid
+
+#: First month column on the Inputs and KPIs sheets (D): label, unit, help before it.
+FIRST_MONTH_COL = 3
+HEADER_ROW = 3
+FIRST_DATA_ROW = 4
+
+# KPIs sheet columns after the 12 months.
+KPI_COL_NAME, KPI_COL_FORMULA, KPI_COL_BETTER = 0, 1, 2
+KPI_COL_YTD = FIRST_MONTH_COL + N_MONTHS
+KPI_COL_TARGET = KPI_COL_YTD + 1
+KPI_COL_VALUE = KPI_COL_YTD + 2
+KPI_COL_CHANGE = KPI_COL_YTD + 3
+KPI_COL_STATUS = KPI_COL_YTD + 4
+KPI_COL_ACTION = KPI_COL_YTD + 5
+KPI_COL_FREQUENCY = KPI_COL_YTD + 6
+KPI_COL_BASIS = KPI_COL_YTD + 7
+KPI_COL_UNIT = KPI_COL_YTD + 8  # the unit id, read by the dashboard's number formats
+
+# Inputs sheet columns.
+IN_COL_LABEL, IN_COL_UNIT, IN_COL_HELP = 0, 1, 2
+
+# Settings sheet: general block, then targets, then dashboard focus.
+SET_COL_LABEL, SET_COL_VALUE, SET_COL_NOTE = 0, 1, 2
+SET_ROW_GENERAL = 2
+SET_ROW_COMPANY = 3
+SET_ROW_FY_START = 4
+SET_ROW_CURRENCY = 5
+SET_ROW_LANG = 6
+SET_ROW_TARGETS = 8  # section title; the table header follows, then one row per KPI
+SET_ROW_FIRST_TARGET = SET_ROW_TARGETS + 2
+SET_ROW_FOCUS = SET_ROW_FIRST_TARGET + len(catalog.KPIS) + 1
+SET_ROW_FIRST_FOCUS = SET_ROW_FOCUS + 1
+
+# Dashboard: a title, a header, one row per focus slot, then the charts.
+DASH_ROW_TITLE = 0
+DASH_ROW_SUBTITLE = 1
+DASH_ROW_HEADER = 3
+DASH_ROW_FIRST_TILE = 4
+DASH_ROW_CHARTS = DASH_ROW_FIRST_TILE + FOCUS_SLOTS + 1
+DASH_LAST_PRINT_ROW = DASH_ROW_CHARTS + 17
+(
+    DASH_COL_LIGHT,
+    DASH_COL_NAME,
+    DASH_COL_VALUE,
+    DASH_COL_TARGET,
+    DASH_COL_STATUS,
+    DASH_COL_CHANGE,
+    DASH_COL_TREND,
+    DASH_COL_ACTION,
+) = range(8)
+DASH_LAST_PRINT_COL = DASH_COL_ACTION
+# Helper block right of the printed page: match row, unit, 12 month values per slot.
+DASH_COL_HELP_ROW = DASH_LAST_PRINT_COL + 2
+DASH_COL_HELP_UNIT = DASH_COL_HELP_ROW + 1
+DASH_COL_HELP_FIRST_MONTH = DASH_COL_HELP_UNIT + 1
+DASH_ROW_HELP_MARGIN = DASH_ROW_FIRST_TILE + FOCUS_SLOTS + 1  # net margin, then its target
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """The sheet names of a template in one language."""
+
+    howto: str
+    dashboard: str
+    settings: str
+    inputs: str
+    kpis: str
+
+    @classmethod
+    def for_lang(cls, lang: str) -> Sheets:
+        return cls(
+            texts.SHEET_HOWTO(lang),
+            texts.SHEET_DASHBOARD(lang),
+            texts.SHEET_SETTINGS(lang),
+            texts.SHEET_INPUTS(lang),
+            texts.SHEET_KPIS(lang),
+        )
+
+
+def input_row(index: int) -> int:
+    return FIRST_DATA_ROW + index
+
+
+def kpi_row(index: int) -> int:
+    return FIRST_DATA_ROW + index
+
+
+def grid(sheets: Sheets) -> Grid:
+    """The month cells of every ``in_*`` and ``kpi_*`` row, for the formula generator."""
+    rows: dict[str, tuple[str, int]] = {}
+    for i, item in enumerate(catalog.INPUTS):
+        rows[item.defined_name] = (sheets.inputs, input_row(i))
+    for i, kpi in enumerate(catalog.KPIS):
+        rows[kpi.defined_name] = (sheets.kpis, kpi_row(i))
+    return Grid(rows, FIRST_MONTH_COL, N_MONTHS)

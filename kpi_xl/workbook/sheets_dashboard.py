@@ -1,0 +1,335 @@
+"""The Dashboard sheet: one row ("tile") per focus KPI, two charts, one A4 landscape page.
+
+Each tile looks its KPI up on the KPIs sheet by the name chosen in Settings
+(INDEX/MATCH, Excel 2010).  Sparklines and charts need fixed ranges, so a
+helper block right of the printed area pulls the chosen KPI's 12 months by
+INDEX; empty months become ``#N/A`` there, which charts skip (Excel would draw
+an empty string as zero).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from kpi_xl import catalog
+from kpi_xl.catalog import Status, Unit
+from kpi_xl.workbook import layout, styles, texts
+from kpi_xl.workbook.context import Context, cell_cache, span
+from kpi_xl.workbook.contract import (
+    DASH_MONTH,
+    FOCUS_SLOTS,
+    MONTHS,
+    N_MONTHS,
+    SET_COMPANY,
+    dash_name,
+    focus_name,
+)
+from kpi_xl.workbook.formulas import last_index
+from kpi_xl.workbook.sheets_data import LAST_MONTH_COL, traffic_lights
+
+LIGHT = "●"
+MARGIN_KPI = "net_margin"  # the second chart: net margin against its target
+CHART_INPUTS = ("revenue", "net_profit")  # the first chart: monthly bars
+
+
+def _kpi_column(ctx: Context, col: int) -> str:
+    last = layout.FIRST_DATA_ROW + len(catalog.KPIS) - 1
+    return span(ctx.sheets.kpis, layout.FIRST_DATA_ROW, col, last, col)
+
+
+def _kpi_block(ctx: Context) -> str:
+    last = layout.FIRST_DATA_ROW + len(catalog.KPIS) - 1
+    return span(
+        ctx.sheets.kpis, layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL, last, LAST_MONTH_COL
+    )
+
+
+def _input_block(ctx: Context) -> str:
+    last = layout.FIRST_DATA_ROW + len(catalog.INPUTS) - 1
+    return span(ctx.sheets.inputs, layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL, last, LAST_MONTH_COL)  # fmt: skip
+
+
+def write_dashboard(ctx: Context) -> None:
+    ws = ctx.sheet(ctx.sheets.dashboard)
+    ws.hide_gridlines(2)
+    _columns(ws)
+    _title(ctx, ws)
+    _header(ctx, ws)
+    for slot in range(1, FOCUS_SLOTS + 1):
+        _tile(ctx, ws, slot)
+    _tile_formats(ctx, ws)
+    _margin_helper(ctx, ws)
+    _charts(ctx, ws)
+    _print_setup(ws)
+
+
+def _columns(ws: Any) -> None:
+    widths = {
+        layout.DASH_COL_LIGHT: 4,
+        layout.DASH_COL_NAME: 28,
+        layout.DASH_COL_VALUE: 14,
+        layout.DASH_COL_TARGET: 12,
+        layout.DASH_COL_STATUS: 15,
+        layout.DASH_COL_CHANGE: 13,
+        layout.DASH_COL_TREND: 20,
+        layout.DASH_COL_ACTION: 62,
+    }
+    for col, width in widths.items():
+        ws.set_column(col, col, width)
+    ws.set_column(layout.DASH_COL_HELP_ROW, layout.DASH_COL_HELP_FIRST_MONTH + N_MONTHS - 1, 9)
+
+
+def _title(ctx: Context, ws: Any) -> None:
+    lang = ctx.lang
+    title = texts.DASH_TITLE(lang)
+    company = ctx.settings.company
+    ws.set_row(layout.DASH_ROW_TITLE, 34)
+    ws.write_formula(
+        layout.DASH_ROW_TITLE, layout.DASH_COL_LIGHT,
+        f'=IF({SET_COMPANY}="","{title}","{title} — "&{SET_COMPANY})',
+        ctx.fmt(bold=True, font_size=20, font_color=styles.NAVY),
+        f"{title} — {company}" if company else title,
+    )  # fmt: skip
+    ws.write(layout.DASH_ROW_TITLE, layout.DASH_COL_TREND, texts.DASH_MONTH(lang),
+             ctx.fmt(font_color=styles.GREY, align="right"))  # fmt: skip
+    block = _input_block(ctx)
+    ws.write_formula(
+        layout.DASH_ROW_TITLE, layout.DASH_COL_ACTION,
+        f'=IF(COUNT({block})=0,"",INDEX({MONTHS},{last_index(block, N_MONTHS)}))',
+        ctx.fmt(bold=True, font_size=16, font_color=styles.BLUE, num_format=texts.MONTH_FORMAT(lang),
+                align="left"),
+        ctx.cached(DASH_MONTH),
+    )  # fmt: skip
+    ctx.define(DASH_MONTH, ws.name, layout.DASH_ROW_TITLE, layout.DASH_COL_ACTION)
+    ws.write(layout.DASH_ROW_SUBTITLE, layout.DASH_COL_LIGHT, texts.DASH_SUBTITLE(lang),
+             ctx.fmt(italic=True, font_color=styles.GREY))  # fmt: skip
+
+
+def _header(ctx: Context, ws: Any) -> None:
+    lang = ctx.lang
+    head = ctx.fmt(bold=True, font_color="#FFFFFF", bg_color=styles.NAVY, text_wrap=True,
+                   align="center")  # fmt: skip
+    labels = {
+        layout.DASH_COL_LIGHT: "",
+        layout.DASH_COL_NAME: texts.COL_KPI(lang),
+        layout.DASH_COL_VALUE: texts.COL_VALUE(lang),
+        layout.DASH_COL_TARGET: texts.COL_TARGET(lang),
+        layout.DASH_COL_STATUS: texts.COL_STATUS(lang),
+        layout.DASH_COL_CHANGE: texts.COL_CHANGE(lang),
+        layout.DASH_COL_TREND: texts.DASH_TREND(lang),
+        layout.DASH_COL_ACTION: texts.COL_ACTION(lang),
+    }
+    ws.set_row(layout.DASH_ROW_HEADER, 30)
+    for col, label in labels.items():
+        ws.write(layout.DASH_ROW_HEADER, col, label, head)
+    helper = ctx.fmt(italic=True, font_color=styles.GREY, font_size=8)
+    ws.write(layout.DASH_ROW_HEADER - 1, layout.DASH_COL_HELP_ROW, texts.CHART_HELPER(ctx.lang), helper)  # fmt: skip
+    small = ctx.fmt(font_color=styles.GREY, font_size=8, num_format="mmm yy")
+    ws.write(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_ROW, "#", small)
+    ws.write(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_UNIT, "unit", small)
+    for m in range(N_MONTHS):
+        ws.write_formula(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_FIRST_MONTH + m,
+                         f"=INDEX({MONTHS},{m + 1})", small, ctx.cached(MONTHS, m))  # fmt: skip
+
+
+def _tile(ctx: Context, ws: Any, slot: int) -> None:
+    row = layout.DASH_ROW_FIRST_TILE + slot - 1
+    ws.set_row(row, 52)
+    line = {"bottom": 1, "bottom_color": styles.BORDER}
+    match = xl_rowcol_to_cell(row, layout.DASH_COL_HELP_ROW, col_abs=True)
+    name = dash_name(slot, "name")
+    kpi_index = _focus_index(ctx, slot)
+    small = ctx.fmt(font_color=styles.GREY, font_size=8, **line)
+    names = _kpi_column(ctx, layout.KPI_COL_NAME)
+    ws.write_formula(
+        row, layout.DASH_COL_HELP_ROW,
+        f'=IF(ISNA(MATCH({name},{names},0)),"",MATCH({name},{names},0))', small,
+        "" if kpi_index is None else kpi_index + 1,
+    )  # fmt: skip
+    ws.write_formula(
+        row, layout.DASH_COL_HELP_UNIT,
+        f'=IF(ISNUMBER({match}),INDEX({_kpi_column(ctx, layout.KPI_COL_UNIT)},{match}),"")',
+        small, "" if kpi_index is None else catalog.KPIS[kpi_index].unit.value,
+    )  # fmt: skip
+    _trend_helper(ctx, ws, row, match, kpi_index)
+    focus = focus_name(slot)
+    _named(ctx, ws, row, layout.DASH_COL_NAME, name, f'=IF(ISTEXT({focus}),{focus},"")',
+           ctx.fmt(bold=True, font_size=12, text_wrap=True, font_color=styles.NAVY, **line))  # fmt: skip
+    lookups = (
+        ("value", layout.DASH_COL_VALUE, layout.KPI_COL_VALUE,
+         ctx.fmt(bold=True, font_size=18, align="center", **line)),
+        ("target", layout.DASH_COL_TARGET, layout.KPI_COL_TARGET,
+         ctx.fmt(font_size=11, font_color=styles.GREY, align="center", **line)),
+        ("status", layout.DASH_COL_STATUS, layout.KPI_COL_STATUS,
+         ctx.fmt(bold=True, align="center", text_wrap=True, **line)),
+        ("change", layout.DASH_COL_CHANGE, layout.KPI_COL_CHANGE,
+         ctx.fmt(font_size=11, align="center", **line)),
+        ("action", layout.DASH_COL_ACTION, layout.KPI_COL_ACTION,
+         ctx.fmt(font_size=9, text_wrap=True, valign="vcenter", **line)),
+    )  # fmt: skip
+    for field_name, col, kpi_col, fmt in lookups:
+        source = f"INDEX({_kpi_column(ctx, kpi_col)},{match})"
+        formula = f'=IF(ISNUMBER({match}),IF(ISNUMBER({source}),{source},""),"")'
+        if field_name in ("status", "action"):
+            formula = f'=IF(ISNUMBER({match}),{source},"")'
+        _named(ctx, ws, row, col, dash_name(slot, field_name), formula, fmt)
+    status = xl_rowcol_to_cell(row, layout.DASH_COL_STATUS, col_abs=True)
+    ws.write_formula(row, layout.DASH_COL_LIGHT, f'=IF({status}="","","{LIGHT}")',
+                     ctx.fmt(font_size=22, align="center", font_color="#BFBFBF", **line),
+                     LIGHT if ctx.cached(dash_name(slot, "status")) else "")  # fmt: skip
+    _sparkline(ctx, ws, row)
+
+
+def _focus_index(ctx: Context, slot: int) -> int | None:
+    """Position in the catalog of the KPI a slot shows (None for an empty slot)."""
+    if slot > len(ctx.settings.focus):
+        return None
+    kpi = catalog.get(ctx.settings.focus[slot - 1])
+    return catalog.KPIS.index(kpi)
+
+
+def _named(ctx: Context, ws: Any, row: int, col: int, name: str, formula: str, fmt: Any) -> None:
+    ws.write_formula(row, col, formula, fmt, ctx.cached(name))
+    ctx.define(name, ws.name, row, col)
+
+
+def _trend_helper(ctx: Context, ws: Any, row: int, match: str, kpi_index: int | None) -> None:
+    """The 12 months of the slot's KPI, #N/A where empty so sparklines leave a gap."""
+    block = _kpi_block(ctx)
+    small = ctx.fmt(font_color=styles.GREY, font_size=8, num_format="0.00")
+    values = None if kpi_index is None else ctx.values[catalog.KPIS[kpi_index].defined_name]
+    for m in range(N_MONTHS):
+        source = f"INDEX({block},{match},{m + 1})"
+        cached: float | str = "#N/A"
+        if isinstance(values, list) and not isinstance(cell_cache(values[m]), str):
+            cached = cell_cache(values[m])
+        ws.write_formula(
+            row, layout.DASH_COL_HELP_FIRST_MONTH + m,
+            f"=IF(ISNUMBER({match}),IF(ISNUMBER({source}),{source},NA()),NA())", small, cached,
+        )  # fmt: skip
+
+
+def _helper_span(ctx: Context, row: int) -> str:
+    first = layout.DASH_COL_HELP_FIRST_MONTH
+    return span(ctx.sheets.dashboard, row, first, row, first + N_MONTHS - 1)
+
+
+def _sparkline(ctx: Context, ws: Any, row: int) -> None:
+    ws.add_sparkline(
+        row, layout.DASH_COL_TREND,
+        {"range": _helper_span(ctx, row), "type": "line", "markers": True, "high_point": True,
+         "last_point": True, "series_color": styles.BLUE, "last_color": styles.CHART_MARGIN,
+         "high_color": styles.GREEN_TEXT, "weight": 1.5, "empty_cells": "gaps"},
+    )  # fmt: skip
+
+
+def _tile_formats(ctx: Context, ws: Any) -> None:
+    """Traffic lights and per-unit number formats of the tiles (the KPI shown varies)."""
+    first, last = layout.DASH_ROW_FIRST_TILE, layout.DASH_ROW_FIRST_TILE + FOCUS_SLOTS - 1
+    traffic_lights(ctx, ws, first, layout.DASH_COL_STATUS, last, layout.DASH_COL_STATUS)
+    status = xl_rowcol_to_cell(first, layout.DASH_COL_STATUS, row_abs=False, col_abs=True)
+    colours = {Status.ON_TRACK: styles.GREEN_TEXT, Status.WATCH: "#E6A100",
+               Status.OFF_TRACK: "#C00000"}  # fmt: skip
+    for st, colour in colours.items():
+        label = st.label(ctx.lang).replace('"', '""')
+        ws.conditional_format(
+            first, layout.DASH_COL_LIGHT, last, layout.DASH_COL_LIGHT,
+            {"type": "formula", "criteria": f'={status}="{label}"',
+             "format": ctx.workbook.add_format({"font_color": colour})},
+        )  # fmt: skip
+    unit = xl_rowcol_to_cell(first, layout.DASH_COL_HELP_UNIT, row_abs=False, col_abs=True)
+    currency = ctx.settings.currency
+    for u in Unit:
+        test = f'={unit}="{u.value}"'
+        decimals = 2 if u is Unit.CURRENCY else 0
+        plain = styles.unit_format(u, ctx.lang, currency, decimals)
+        for col, code in (
+            (layout.DASH_COL_VALUE, plain),
+            (layout.DASH_COL_TARGET, plain),
+            (layout.DASH_COL_CHANGE, styles.change_format(u, ctx.lang, currency)),
+        ):
+            ws.conditional_format(
+                first, col, last, col,
+                {"type": "formula", "criteria": test,
+                 "format": ctx.workbook.add_format({"num_format": code})},
+            )  # fmt: skip
+
+
+def _margin_helper(ctx: Context, ws: Any) -> None:
+    """Net margin by month and its target, #N/A where empty (charts skip #N/A)."""
+    kpi = catalog.get(MARGIN_KPI)
+    row = layout.DASH_ROW_HELP_MARGIN
+    small = ctx.fmt(font_color=styles.GREY, font_size=8, num_format="0.0%")
+    ws.write(row, layout.DASH_COL_HELP_UNIT, kpi.name(ctx.lang), small)
+    ws.write(row + 1, layout.DASH_COL_HELP_UNIT, texts.COL_TARGET(ctx.lang), small)
+    values = ctx.values[kpi.defined_name]
+    target = ctx.settings.targets.get(kpi.id)
+    for m in range(N_MONTHS):
+        col = layout.DASH_COL_HELP_FIRST_MONTH + m
+        source = f"INDEX({kpi.defined_name},{m + 1})"
+        cached = cell_cache(values[m]) if isinstance(values, list) else ""
+        ws.write_formula(row, col, f"=IF(ISNUMBER({source}),{source},NA())", small,
+                         "#N/A" if cached == "" else cached)  # fmt: skip
+        ws.write_formula(
+            row + 1, col, f"=IF(ISNUMBER({kpi.target_name}),{kpi.target_name},NA())", small,
+            "#N/A" if target is None else float(target),
+        )  # fmt: skip
+
+
+def _charts(ctx: Context, ws: Any) -> None:
+    lang = ctx.lang
+    months = span(ctx.sheets.inputs, layout.HEADER_ROW, layout.FIRST_MONTH_COL, layout.HEADER_ROW, LAST_MONTH_COL)  # fmt: skip
+    font = {"name": "Calibri", "size": 8, "color": styles.GREY}
+    bars = ctx.workbook.add_chart({"type": "column"})
+    for input_id, colour in zip(CHART_INPUTS, (styles.CHART_REVENUE, styles.CHART_PROFIT), strict=True):  # fmt: skip
+        item = catalog.get_input(input_id)
+        row = layout.input_row(catalog.INPUTS.index(item))
+        bars.add_series({
+            "name": item.name(lang),
+            "categories": months,
+            "values": span(ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, row, LAST_MONTH_COL),
+            "fill": {"color": colour}, "gap": 60,
+        })  # fmt: skip
+    names = [catalog.get_input(i).name(lang) for i in CHART_INPUTS]
+    _style_chart(bars, " / ".join(names), font, styles.unit_format(Unit.CURRENCY, lang, ctx.settings.currency))  # fmt: skip
+    margin = catalog.get(MARGIN_KPI)
+    line = ctx.workbook.add_chart({"type": "line"})
+    row = layout.DASH_ROW_HELP_MARGIN
+    line.add_series({
+        "name": margin.name(lang), "categories": months, "values": _helper_span(ctx, row),
+        "line": {"color": styles.CHART_MARGIN, "width": 2.25},
+        "marker": {"type": "circle", "size": 5, "fill": {"color": styles.CHART_MARGIN},
+                   "border": {"color": styles.CHART_MARGIN}},
+    })  # fmt: skip
+    line.add_series({
+        "name": texts.COL_TARGET(lang), "categories": months, "values": _helper_span(ctx, row + 1),
+        "line": {"color": styles.CHART_TARGET, "width": 1.5, "dash_type": "dash"},
+    })  # fmt: skip
+    _style_chart(line, f"{margin.name(lang)} / {texts.COL_TARGET(lang).lower()}", font, "0%")
+    line.show_na_as_empty_cell()
+    anchor = layout.DASH_ROW_CHARTS
+    ws.insert_chart(anchor, layout.DASH_COL_NAME, bars, {"x_offset": 0, "y_offset": 6})
+    ws.insert_chart(anchor, layout.DASH_COL_TREND, line, {"x_offset": 0, "y_offset": 6})
+
+
+def _style_chart(chart: Any, title: str, font: dict[str, Any], num_format: str) -> None:
+    chart.set_title({"name": title, "name_font": {"name": "Calibri", "size": 11, "bold": True,
+                                                  "color": styles.NAVY}})  # fmt: skip
+    chart.set_legend({"position": "bottom", "font": font})
+    chart.set_x_axis({"num_format": "mmm", "num_font": font, "line": {"color": styles.BORDER}})
+    chart.set_y_axis({"num_format": num_format, "num_font": font,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
+                      "line": {"none": True}})  # fmt: skip
+    chart.set_chartarea({"border": {"none": True}})
+    chart.set_size({"width": 560, "height": 300})
+
+
+def _print_setup(ws: Any) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 1)
+    ws.print_area(0, 0, layout.DASH_LAST_PRINT_ROW, layout.DASH_LAST_PRINT_COL)
+    ws.set_margins(left=0.4, right=0.4, top=0.4, bottom=0.4)
+    ws.center_horizontally()
