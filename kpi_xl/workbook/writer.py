@@ -1,0 +1,470 @@
+"""Fill and refresh KPI workbooks by defined name, losing nothing.
+
+The workbook is never round-tripped through openpyxl's writer (which drops
+cached formula values, text boxes, sparklines and Excel 2010 conditional
+formats).  Instead:
+
+* the xlsx is read as a zip (:mod:`~kpi_xl.workbook.xlsx_package`, with size
+  limits and entity declarations refused);
+* the contract names are resolved to cells (:mod:`~kpi_xl.workbook.names`);
+* only the worksheet parts holding contract cells are edited, by splicing
+  the ``<c>`` elements of those cells (:mod:`~kpi_xl.workbook.cells`), and
+  ``workbook.xml`` gets ``fullCalcOnLoad="1"``;
+* every other part is copied with its compressed bytes untouched;
+* the result is written to a temporary file and renamed over the target.
+
+Formula cells keep their formula and get a correct cached value from
+:func:`kpi_xl.workbook.contract.formula_values`, with the settings read
+from the workbook itself, so every viewer shows the right numbers even
+before a recalculation.
+
+:class:`Template` parses a workbook once and fills it many times (batch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl import catalog
+from kpi_xl.errors import WorkbookError
+from kpi_xl.monthly import compute_kpis
+from kpi_xl.workbook import contract
+from kpi_xl.workbook.cells import CellValue, SheetXml, SplicePlan, render_cell, serial_date
+from kpi_xl.workbook.names import Cell, NameRef, WorkbookInfo, read_workbook_info, shared_strings
+from kpi_xl.workbook.xlsx_package import (
+    Member,
+    decompress,
+    read_members,
+    replaced,
+    write_atomic,
+    write_package,
+    zip_bytes,
+)
+
+DOCS_HINT = "a KPI workbook must define the names of the template contract (docs/templates.md)"
+INPUT_IDS = tuple(i.id for i in catalog.INPUTS)
+SETTING_NAMES = (contract.SET_COMPANY, contract.SET_FY_START, contract.SET_CURRENCY)
+_CALCPR = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)calcPr\b([^>]*?)(/?)>")
+_FULL_CALC = re.compile(rb"""\sfullCalcOnLoad\s*=\s*("[^"]*"|'[^']*')""")
+_AFTER_CALCPR = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|"
+    rb"smartTagTypes|webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b"
+)
+_WORKBOOK_END = re.compile(rb"</((?:[A-Za-z_][\w.-]*:)?)workbook>")
+
+
+@dataclass(frozen=True)
+class SettingsUpdate:
+    """Settings a new report writes into the workbook (None: keep the template's)."""
+
+    company: str | None = None
+    fy_start: dt.date | None = None
+    currency: str | None = None
+    targets: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    """What a fill or refresh did."""
+
+    path: Path
+    months: tuple[dt.date, ...]  # months whose inputs were written
+    cells: int  # cells written (inputs, settings and cached values)
+    settings: contract.Settings
+    backup: Path | None = None
+
+
+def full_calc_on_load(data: bytes) -> bytes:
+    """workbook.xml asking for a full recalculation on load (unchanged if it already does)."""
+    match = _CALCPR.search(data)
+    if match is not None:
+        attrs = match.group(2)
+        full = _FULL_CALC.search(attrs)
+        if full is not None and full.group(1)[1:-1] in (b"1", b"true"):
+            return data
+        attrs = _FULL_CALC.sub(b"", attrs) + b' fullCalcOnLoad="1"'
+        tag = b"<" + match.group(1) + b"calcPr" + attrs + (b"/>" if match.group(3) else b">")
+        return data[: match.start()] + tag + data[match.end() :]
+    end = _WORKBOOK_END.search(data)
+    if end is None:
+        return data
+    after = _AFTER_CALCPR.search(data)
+    pos = after.start() if after is not None else end.start()
+    return data[:pos] + b"<" + end.group(1) + b'calcPr fullCalcOnLoad="1"/>' + data[pos:]
+
+
+class Workbook:
+    """A workbook read for filling: its members, names, owned sheet parts and settings."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.members: list[Member] = read_members(self.path)
+        self._by_name = {m.name: m for m in self.members}
+        small = {
+            name: decompress(self.path, m)
+            for name, m in self._by_name.items()
+            if name.endswith(".rels") or name.endswith("workbook.xml")
+        }
+        self.info: WorkbookInfo = read_workbook_info(self.path, small)
+        missing = contract.missing_names(self.info.names)
+        if missing:
+            raise WorkbookError(
+                self.path,
+                "not a KPI workbook: it lacks the names " + ", ".join(missing),
+                hint=DOCS_HINT
+                + "; start from the bundled template (kpi-xl fill without --template)",
+            )
+        self.workbook_xml = small[self.info.workbook_part]
+        self.names: dict[str, NameRef] = {
+            n: ref for n, ref in self.info.names.items() if _is_contract(n)
+        }
+        self.sheets: dict[str, SheetXml] = {}
+        for ref in self.names.values():
+            if ref.part not in self.sheets:
+                if ref.part not in self._by_name:
+                    raise WorkbookError(self.path, f"the name {ref.name} points to a missing sheet")
+                data = decompress(self.path, self._by_name[ref.part])
+                self.sheets[ref.part] = SheetXml(self.path, ref.part, data)
+        part = self.info.shared_strings_part
+        self.strings: list[str] = []
+        if part is not None and part in self._by_name:
+            self.strings = shared_strings(
+                self.path, part, decompress(self.path, self._by_name[part])
+            )
+
+    # ------------------------------------------------------------------ reading
+
+    def values(self, name: str) -> list[CellValue]:
+        """The values (cached for formulas) of a defined name's cells; [] if undefined."""
+        ref = self.names.get(name)
+        if ref is None:
+            return []
+        sheet = self.sheets[ref.part]
+        return [sheet.value(c, self.strings) for c in ref.cells]
+
+    def value(self, name: str) -> CellValue:
+        values = self.values(name)
+        return values[0] if values else None
+
+    def is_formula(self, name: str) -> bool:
+        ref = self.names.get(name)
+        return ref is not None and self.sheets[ref.part].has_formula(ref.cells[0])
+
+    def settings(self) -> contract.Settings:
+        """The Settings sheet as the workbook has it now."""
+        base = contract.Settings()
+        lang = str(self.value(contract.SET_LANG) or base.lang).strip().lower()[:2]
+        start = self.value(contract.SET_FY_START)
+        targets: dict[str, float | None] = {}
+        for k in catalog.KPIS:
+            value = self.value(k.target_name) if k.target_name in self.names else k.target
+            targets[k.id] = value if isinstance(value, float) and math.isfinite(value) else None
+        return contract.Settings(
+            lang=lang if lang in catalog.LANGS else base.lang,
+            company=str(self.value(contract.SET_COMPANY) or ""),
+            fy_start=self._as_date(start) or self._first_month() or base.fy_start,
+            currency=str(self.value(contract.SET_CURRENCY) or base.currency),
+            targets=targets,
+            focus=self._focus(),
+        )
+
+    def _as_date(self, value: CellValue) -> dt.date | None:
+        if isinstance(value, float) and value >= 1:
+            return serial_date(value, self.info.date1904)
+        return None
+
+    def _first_month(self) -> dt.date | None:
+        return self._as_date(self.value(contract.MONTHS))
+
+    def _focus(self) -> tuple[str, ...]:
+        """Focus KPI ids per slot; '' for an empty or unknown slot."""
+        out = []
+        for slot in range(1, contract.FOCUS_SLOTS + 1):
+            name = contract.focus_name(slot)
+            if name not in self.names:
+                continue
+            text = str(self.value(name) or "").strip()
+            try:
+                out.append(catalog.get(text).id if text else "")
+            except KeyError:
+                out.append("")
+        if not out:
+            return contract.Settings().focus
+        return tuple(out)
+
+    def months(self) -> list[dt.date]:
+        """The workbook's months: its ``months`` cells, else from the fiscal year start."""
+        found = [self._as_date(v) for v in self.values(contract.MONTHS)]
+        if found and all(d is not None for d in found):
+            return [d for d in found if d is not None]
+        n = len(self.names[contract.MONTHS].cells)
+        return contract.month_starts(self.settings().fy_start, n)
+
+    def inputs(self, months: list[dt.date]) -> pd.DataFrame:
+        """The ``in_*`` numbers the workbook holds now (text and blanks are NaN)."""
+        table = {}
+        for input_id in INPUT_IDS:
+            values = self.values(contract.input_name(input_id))
+            table[input_id] = [
+                v if isinstance(v, float) else math.nan
+                for v in (values + [None] * len(months))[: len(months)]
+            ]
+        return pd.DataFrame(table, index=pd.DatetimeIndex(months, name="month"))
+
+    # ------------------------------------------------------------------ planning
+
+    def edits(
+        self, data: pd.DataFrame, update: SettingsUpdate | None = None, only_changes: bool = False
+    ) -> tuple[dict[str, dict[Cell, bytes]], WriteSummary]:
+        """The new ``<c>`` elements per sheet part for ``data`` (rows = month starts).
+
+        Inputs are written for the workbook's months found in ``data``, where
+        ``data`` has a number; an input the data leaves empty keeps what the
+        workbook holds.  ``only_changes`` leaves cells whose value is already
+        right untouched (a refresh changes as few bytes as possible).
+        """
+        out: dict[str, dict[Cell, bytes]] = {}
+        settings = self.settings()
+        if update is not None:
+            settings = self._apply(update, settings, out)
+        months = (
+            contract.month_starts(update.fy_start, len(self.names[contract.MONTHS].cells))
+            if update is not None and update.fy_start is not None
+            else self.months()
+        )
+        settings.fy_start = months[0]
+        if update is not None and update.fy_start is not None:
+            self._write_name(contract.MONTHS, list(months), out, formulas=None)
+        table, written = self._input_edits(data, months, out, only_changes)
+        result = compute_kpis(table)
+        values = contract.formula_values(
+            table.reset_index(drop=True), result, _with_valid_focus(settings)
+        )
+        values.update(_blank_slots(settings))
+        for name in self.names:
+            if name in values and (name != contract.MONTHS or self.is_formula(name)):
+                value = values[name]
+                cells: list[CellValue] = list(value) if isinstance(value, list) else [value]
+                self._write_name(name, cells, out, True)
+        count = sum(len(cells) for cells in out.values())
+        return out, WriteSummary(self.path, tuple(written), count, settings)
+
+    def _apply(
+        self,
+        update: SettingsUpdate,
+        settings: contract.Settings,
+        out: dict[str, dict[Cell, bytes]],
+    ) -> contract.Settings:
+        given: dict[str, CellValue] = {
+            contract.SET_COMPANY: update.company,
+            contract.SET_FY_START: update.fy_start,
+            contract.SET_CURRENCY: update.currency,
+        }
+        targets = dict(settings.targets)
+        for kpi_id, target in update.targets.items():
+            given[catalog.get(kpi_id).target_name] = float(target)
+            targets[catalog.get(kpi_id).id] = float(target)
+        for name, value in given.items():
+            if value is not None and name in self.names and not self.is_formula(name):
+                self._write_name(name, [value], out, formulas=False)
+        return contract.Settings(
+            lang=settings.lang,
+            company=update.company if update.company is not None else settings.company,
+            fy_start=update.fy_start or settings.fy_start,
+            currency=update.currency or settings.currency,
+            targets=targets,
+            focus=settings.focus,
+        )
+
+    def _input_edits(
+        self,
+        data: pd.DataFrame,
+        months: list[dt.date],
+        out: dict[str, dict[Cell, bytes]],
+        only_changes: bool,
+    ) -> tuple[pd.DataFrame, list[dt.date]]:
+        table = self.inputs(months)
+        index = pd.DatetimeIndex([pd.Timestamp(m) for m in months])
+        new = data.reindex(index=index, columns=list(INPUT_IDS))
+        new_values = new.to_numpy(dtype=np.float64, na_value=np.nan)
+        old_values = table.to_numpy(dtype=np.float64)
+        write = ~np.isnan(new_values)
+        if only_changes:
+            write &= new_values != old_values
+        merged = np.where(write, new_values, old_values)
+        for j, input_id in enumerate(INPUT_IDS):
+            ref = self.names[contract.input_name(input_id)]
+            sheet = self.sheets[ref.part]
+            for i in np.flatnonzero(write[: len(ref.cells), j]):
+                cell = ref.cells[i]
+                out.setdefault(ref.part, {})[cell] = render_cell(
+                    sheet.shape(cell), float(merged[i, j]), self.info.date1904
+                )
+        filled = ~np.isnan(new_values).all(axis=1)
+        result = pd.DataFrame(merged, index=table.index, columns=list(INPUT_IDS))
+        return result, [m for m, f in zip(months, filled, strict=True) if f]
+
+    def _write_name(
+        self,
+        name: str,
+        values: list[CellValue],
+        out: dict[str, dict[Cell, bytes]],
+        formulas: bool | None,
+    ) -> None:
+        """Write ``values`` into a name's cells: formulas=True only cached values of
+        formula cells, False only non-formula cells, None both."""
+        ref = self.names[name]
+        sheet = self.sheets[ref.part]
+        for cell, value in zip(ref.cells, values, strict=False):
+            is_formula = sheet.has_formula(cell)
+            if formulas is None or formulas == is_formula:
+                out.setdefault(ref.part, {})[cell] = render_cell(
+                    sheet.shape(cell), value, self.info.date1904
+                )
+
+    # ------------------------------------------------------------------ writing
+
+    def save(self, dest: Path, edits: Mapping[str, Mapping[Cell, bytes]]) -> None:
+        """Write the workbook with ``edits`` applied, atomically."""
+        parts = {part: self.sheets[part].plan(cells).render(cells) for part, cells in edits.items()}
+        parts[self.info.workbook_part] = full_calc_on_load(self.workbook_xml)
+        write_package(dest, self.members, parts)
+
+
+def _is_contract(name: str) -> bool:
+    return name in contract.required_names() or name.startswith(
+        ("set_", "target_", "kpi_", "dash_", "months")
+    )
+
+
+def _blank_slots(
+    settings: contract.Settings,
+) -> dict[str, contract.CellValue | list[contract.CellValue]]:
+    """Dashboard slots whose focus cell is empty or unknown show nothing."""
+    return {
+        contract.dash_name(slot, f): ""
+        for slot, kpi_id in enumerate(settings.focus, start=1)
+        if not kpi_id
+        for f in contract.DASH_FIELDS
+    }
+
+
+def _with_valid_focus(settings: contract.Settings) -> contract.Settings:
+    """formula_values needs a KPI in every slot; blank ones are emptied afterwards."""
+    stand_in = catalog.KPIS[0].id
+    focus = tuple(k or stand_in for k in settings.focus)
+    return contract.Settings(
+        settings.lang, settings.company, settings.fy_start, settings.currency,
+        settings.targets, focus,
+    )  # fmt: skip
+
+
+class Template:
+    """A workbook parsed once and filled many times (batch mode).
+
+    The owned cells' positions are planned once; each fill only renders the
+    new ``<c>`` elements, compresses the edited sheet parts and writes the
+    zip, copying every other member's compressed bytes as they are.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.workbook = Workbook(path)
+        self.path = self.workbook.path
+        wb = self.workbook
+        self._plans: dict[str, SplicePlan] = {}
+        self._original: dict[str, dict[Cell, bytes]] = {}
+        for part, sheet in wb.sheets.items():
+            cells = [c for ref in wb.names.values() if ref.part == part for c in ref.cells]
+            self._plans[part] = sheet.plan(cells)
+            self._original[part] = {
+                c: sheet.data[x.start : x.end] if (x := sheet.cells.get(c)) else b"" for c in cells
+            }
+        self._workbook_xml = full_calc_on_load(wb.workbook_xml)
+        self.mtime = os.stat(self.path).st_mtime
+
+    def render(
+        self, data: pd.DataFrame, update: SettingsUpdate | None = None
+    ) -> tuple[bytes, WriteSummary]:
+        """The filled workbook's bytes, and what was written."""
+        edits, summary = self.workbook.edits(data, update)
+        parts: dict[str, bytes] = {self.workbook.info.workbook_part: self._workbook_xml}
+        for part, plan in self._plans.items():
+            cells = {**self._original[part], **edits.get(part, {})}
+            parts[part] = plan.render(cells)
+        members = [
+            replaced(m, parts[m.name], 1) if m.name in parts else m for m in self.workbook.members
+        ]
+        return zip_bytes(members), summary
+
+    def fill(
+        self, data: pd.DataFrame, dest: Path, update: SettingsUpdate | None = None
+    ) -> WriteSummary:
+        """Write a new report at ``dest`` (atomically) from monthly ``data``."""
+        blob, summary = self.render(data, update)
+        write_atomic(Path(dest), blob)
+        return WriteSummary(Path(dest), summary.months, summary.cells, summary.settings)
+
+
+def fill(
+    template: Path | Template, data: pd.DataFrame, dest: Path, update: SettingsUpdate | None = None
+) -> WriteSummary:
+    """A new report at ``dest`` from ``template`` and monthly ``data``.
+
+    ``data`` is indexed by month starts and has input ids as columns (the
+    importers' monthly table); the workbook's months decide which rows are
+    used.
+    """
+    tpl = template if isinstance(template, Template) else Template(Path(template))
+    return tpl.fill(data, dest, update)
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Lock files Excel (``~$name``) or LibreOffice (``.~lock.name#``) keep while it is open."""
+    path = Path(path)
+    candidates = [
+        path.with_name("~$" + path.name),
+        path.with_name("~$" + path.name[2:]),
+        path.with_name(f".~lock.{path.name}#"),
+    ]
+    return [p for p in candidates if p.exists()]
+
+
+def backup_path(path: Path) -> Path:
+    return Path(path).with_name(Path(path).name + ".bak")
+
+
+def refresh(path: Path, data: pd.DataFrame, backup: bool = True) -> WriteSummary:
+    """Update a report in place with new monthly ``data``, changing only owned cells.
+
+    Refused while the workbook is open in Excel or LibreOffice.  The previous
+    file is kept as ``<name>.bak`` unless ``backup`` is False.
+    """
+    path = Path(path)
+    locks = lock_files(path)
+    if locks:
+        raise WorkbookError(
+            path,
+            f"the workbook is open (lock file {locks[0].name} next to it)",
+            hint="close it in Excel or LibreOffice and run the refresh again "
+            "(if it is not open, delete the lock file)",
+        )
+    workbook = Workbook(path)
+    edits, summary = workbook.edits(data, only_changes=True)
+    saved: Path | None = None
+    if backup:
+        saved = backup_path(path)
+        tmp = saved.with_name(saved.name + ".tmp")
+        shutil.copy2(path, tmp)
+        os.replace(tmp, saved)
+    workbook.save(path, edits)
+    return WriteSummary(path, summary.months, summary.cells, summary.settings, saved)
