@@ -122,6 +122,7 @@ class SheetXml:
         self.data = data
         self.rows: dict[int, RowXml] = {}
         self.cells: dict[Cell, CellXml] = {}
+        self._shapes: dict[Cell, CellShape] = {}  # the part never changes: memoised
         self._index()
 
     @staticmethod
@@ -224,8 +225,7 @@ class SheetXml:
             return None
 
     def has_formula(self, cell: Cell) -> bool:
-        xml = self.cells.get(cell)
-        return xml is not None and xml.formula is not None
+        return self.shape(cell).formula is not None
 
     # ------------------------------------------------------------------ writing
 
@@ -305,6 +305,12 @@ class SheetXml:
 
     def shape(self, cell: Cell) -> CellShape:
         """What of a cell is kept when its value changes: style and formula."""
+        shape = self._shapes.get(cell)
+        if shape is None:
+            shape = self._shapes[cell] = self._shape(cell)
+        return shape
+
+    def _shape(self, cell: Cell) -> CellShape:
         xml = self.cells.get(cell)
         ref = cell_ref(cell).encode("ascii")
         if xml is None:

@@ -137,6 +137,7 @@ class Workbook:
                 self.sheets[ref.part] = SheetXml(self.path, ref.part, data)
         part = self.info.shared_strings_part
         self.strings: list[str] = []
+        self._values: dict[str, list[CellValue]] = {}  # the parts never change: memoised
         if part is not None and part in self._by_name:
             self.strings = shared_strings(
                 self.path, part, decompress(self.path, self._by_name[part])
@@ -146,11 +147,13 @@ class Workbook:
 
     def values(self, name: str) -> list[CellValue]:
         """The values (cached for formulas) of a defined name's cells; [] if undefined."""
-        ref = self.names.get(name)
-        if ref is None:
-            return []
-        sheet = self.sheets[ref.part]
-        return [sheet.value(c, self.strings) for c in ref.cells]
+        if name not in self._values:
+            ref = self.names.get(name)
+            sheet = self.sheets[ref.part] if ref is not None else None
+            self._values[name] = (
+                [sheet.value(c, self.strings) for c in ref.cells] if ref and sheet else []
+            )
+        return list(self._values[name])
 
     def value(self, name: str) -> CellValue:
         values = self.values(name)
