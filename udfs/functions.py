@@ -160,6 +160,8 @@ def build(
     excel_function.__doc__ = help_text(spec.summary)
     excel_function.__signature__ = signature  # type: ignore[attr-defined]
     excel_function.__module__ = module
+    # xlwings reads converters from type hints: the wrapper's own (object) must not count.
+    excel_function.__annotations__ = {}
     return excel_function
 
 
