@@ -259,7 +259,23 @@ def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
     # texts it could not; only the texts need our parser.
     texts = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
     result = np.array(pd.to_numeric(values.where(~texts), errors="coerce"), dtype=np.float64)
-    result[texts] = parse_amounts(values.where(texts, ""), fail, default_decimal=",")[texts]
+    strings = values[texts].astype(str)
+    # Most texts only need their decimal comma swapped; the full parser
+    # (signs, spaces, thousands marks) runs on the rest.
+    # Old tools write the sign last (123,45-): a common enough case to keep fast.
+    trailing = (strings.str.endswith("-") & ~strings.str.lstrip().str.startswith("-")).to_numpy()
+    bodies = strings.str.removesuffix("-") if trailing.any() else strings
+    quick = pd.to_numeric(bodies.str.replace(",", ".", regex=False), errors="coerce")
+    quick_values = np.array(quick, dtype=np.float64) * np.where(trailing, -1.0, 1.0)
+    rest = np.isnan(quick_values) & (strings.str.strip() != "").to_numpy()
+    if rest.any():
+        rows = np.flatnonzero(texts)[rest]
+
+        def fail_rest(pos: int, value: str, expected: str) -> NoReturn:
+            fail(int(rows[pos]), value, expected)
+
+        quick_values[rest] = parse_amounts(strings[rest], fail_rest, default_decimal=",")
+    result[texts] = quick_values
     return result
 
 
