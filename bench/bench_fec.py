@@ -118,8 +118,10 @@ def main() -> int:
         start = time.perf_counter()
         generate(path, args.lines)
         size = path.stat().st_size
-        print(f"generated {args.lines:,} lines, {size / 2**20:,.1f} MiB "
-              f"in {time.perf_counter() - start:.1f} s")  # fmt: skip
+        print(
+            f"generated {args.lines:,} lines, {size / 2**20:,.1f} MiB "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
         runs: dict[str, list[dict[str, float]]] = {"bare": [], "read_fec": []}
         for _ in range(args.repeat):
             for what, results in runs.items():
@@ -128,10 +130,12 @@ def main() -> int:
         for what, results in runs.items():
             peak = max(r["peak_kib"] for r in results) * 1024
             base = min(r["base_kib"] for r in results) * 1024
-            print(f"{what:>9}: {best[what]:6.2f} s (best of {args.repeat}), peak RSS "
-                  f"{peak / 2**20:,.0f} MiB = {peak / size:.2f}x the file "
-                  f"({(peak - base) / 2**20:,.0f} MiB above the interpreter with pandas "
-                  f"= {(peak - base) / size:.2f}x)")  # fmt: skip
+            print(
+                f"{what:>9}: {best[what]:6.2f} s (best of {args.repeat}), peak RSS "
+                f"{peak / 2**20:,.0f} MiB = {peak / size:.2f}x the file "
+                f"({(peak - base) / 2**20:,.0f} MiB above the interpreter with pandas "
+                f"= {(peak - base) / size:.2f}x)"
+            )
         ratio = best["read_fec"] / best["bare"]
         print(f"ratio read_fec / bare parse: {ratio:.2f}x (target <= 0.75x)")
     return 0
