@@ -446,11 +446,14 @@ def backup_path(path: Path) -> Path:
     return Path(path).with_name(Path(path).name + ".bak")
 
 
-def refresh(path: Path, data: pd.DataFrame, backup: bool = True) -> WriteSummary:
+def refresh(
+    path: Path, data: pd.DataFrame, backup: bool = True, workbook: Workbook | None = None
+) -> WriteSummary:
     """Update a report in place with new monthly ``data``, changing only owned cells.
 
     Refused while the workbook is open in Excel or LibreOffice.  The previous
-    file is kept as ``<name>.bak`` unless ``backup`` is False.
+    file is kept as ``<name>.bak`` unless ``backup`` is False.  ``workbook``:
+    the same file already opened (to read its months first).
     """
     path = Path(path)
     locks = lock_files(path)
@@ -461,7 +464,7 @@ def refresh(path: Path, data: pd.DataFrame, backup: bool = True) -> WriteSummary
             hint="close it in Excel or LibreOffice and run the refresh again "
             "(if it is not open, delete the lock file)",
         )
-    workbook = Workbook(path)
+    workbook = workbook or Workbook(path)
     edits, summary = workbook.edits(data, only_changes=True)
     saved: Path | None = None
     if backup:

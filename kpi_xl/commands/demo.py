@@ -1,0 +1,71 @@
+"""``kpi-xl demo``: sample exports of a fictional company and the report filled from them."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kpi_xl import catalog, sample_data
+from kpi_xl.report import fill_report
+from kpi_xl.workbook.layout import Sheets
+from kpi_xl.workbook.templates import template_path
+
+HELP = "write sample exports of a fictional shop and the KPI report filled from them"
+DESCRIPTION = """\
+Generate a year and a half of realistic exports for Maison Lavande, a
+fictional French online cosmetics shop (FEC accounting files, Shopify
+orders, GA4 traffic, Google Ads spend, a Typeform NPS survey and a manual
+CSV), read them back like any exports, and fill the KPI template: the
+report shows what kpi_xl does with your own files.
+"""
+EPILOG = """\
+examples:
+  kpi-xl demo                       writes ./kpi_xl_demo/
+  kpi-xl demo --lang en --out demo
+"""
+REPORT_NAMES = {"fr": "rapport_kpi_demo.xlsx", "en": "kpi_report_demo.xlsx"}
+MESSAGES = {
+    "fr": (
+        "Exports d'exemple : {exports}\nRapport KPI      : {report}\n\n"
+        "Ouvrez le rapport : l'onglet {dashboard} montre les KPI suivis, leur objectif "
+        "et l'action à mener quand ils sont hors objectif ;\nles onglets {inputs} et {kpis} "
+        "détaillent chaque mois.\nPour vos propres fichiers : "
+        "kpi-xl fill --from <dossier d'exports> --out rapport.xlsx"
+    ),
+    "en": (
+        "Sample exports: {exports}\nKPI report    : {report}\n\n"
+        "Open the report: the {dashboard} sheet shows the focus KPIs, their target and what "
+        "to do when one is off target;\nthe {inputs} and {kpis} sheets give every month.\n"
+        "For your own files: kpi-xl fill --from <exports folder> --out report.xlsx"
+    ),
+}
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("demo", help=HELP, description=DESCRIPTION, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("--lang", choices=catalog.LANGS, default="fr", help="language (default: fr)")
+    p.add_argument("--out", type=Path, default=Path("kpi_xl_demo"), metavar="DIR",
+                   help="where to write (default: ./kpi_xl_demo)")  # fmt: skip
+    p.set_defaults(func=run)
+
+
+def make_demo(out: Path, lang: str = "fr") -> tuple[Path, Path]:
+    """Write the sample exports and the demo report under ``out``; return both paths."""
+    out = Path(out)
+    exports = out / "exports"
+    company = sample_data.Company()
+    sample_data.write_sample_exports(exports, company)
+    sample_data.write_sample_config(exports, company, lang)
+    report = out / REPORT_NAMES[lang]
+    fill_report(exports, report, template_path(lang), company=company.name)
+    return exports, report
+
+
+def run(args: argparse.Namespace) -> int:
+    exports, report = make_demo(args.out, args.lang)
+    sheets = Sheets.for_lang(args.lang)
+    print(MESSAGES[args.lang].format(exports=exports, report=report, dashboard=sheets.dashboard,
+                                     inputs=sheets.inputs, kpis=sheets.kpis))  # fmt: skip
+    return 0

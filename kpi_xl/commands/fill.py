@@ -1,0 +1,73 @@
+"""``kpi-xl fill``: a new KPI report from a folder of exports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from kpi_xl import catalog
+from kpi_xl.config import find_config, load_config
+from kpi_xl.report import ReportResult, fill_report
+from kpi_xl.workbook.templates import template_path
+
+HELP = "fill a new KPI workbook from a folder of exports"
+DESCRIPTION = """\
+Read the exports of a folder (FEC, orders, analytics, ad spend, NPS survey,
+manual CSV), cut the fiscal year's 12 months, and write a new KPI workbook:
+the Settings sheet gets the company, fiscal year start and targets of the
+config (kpi_xl.toml in the folder, or --config), the Inputs sheet gets the
+monthly figures, and every formula carries its computed value so the report
+reads right in any viewer; Excel recalculates it on opening.
+
+The template is the bundled one (--lang picks French or English) or any
+workbook that defines the template contract's names (--template).
+"""
+EPILOG = """\
+examples:
+  kpi-xl fill --from exports/ --out rapport_kpi.xlsx
+  kpi-xl fill --from exports/ --year 2024 --lang en --out kpi_2024.xlsx
+  kpi-xl fill --from exports/ --template my_template.xlsx --out report.xlsx
+"""
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("fill", help=HELP, description=DESCRIPTION, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("--from", dest="source", type=Path, required=True, metavar="DIR",
+                   help="the folder of exports")  # fmt: skip
+    p.add_argument("--out", type=Path, required=True, metavar="REPORT.xlsx",
+                   help="the workbook to write (replaced atomically if it exists)")  # fmt: skip
+    p.add_argument("--template", type=Path, metavar="T",
+                   help="a workbook defining the contract names (default: the bundled one)")  # fmt: skip
+    p.add_argument("--year", type=int, metavar="YYYY",
+                   help="calendar year the fiscal year starts in (default: the latest)")  # fmt: skip
+    p.add_argument("--lang", choices=catalog.LANGS,
+                   help="language of the bundled template (default: the config's, else fr)")  # fmt: skip
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
+    p.add_argument("--company", metavar="NAME", help="company name for the Settings sheet")
+    p.set_defaults(func=run)
+
+
+def describe(result: ReportResult, out: Path) -> str:
+    """A short account of what was written, for the terminal."""
+    months = result.summary.months
+    span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
+    files = ", ".join(s.path.name for s in result.exports.sources)
+    return f"{out}: {len(months)} months filled ({span}) from {files}"
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config or find_config(args.source))
+    template = args.template or template_path(args.lang or config.language)
+    out = Path(args.out)
+    if not out.suffix:
+        out = out.with_suffix(".xlsx")
+    result = fill_report(args.source, out, template, year=args.year, config_path=args.config,
+                         company=args.company)  # fmt: skip
+    for warning in result.exports.warnings:
+        print(f"note: {warning}", file=sys.stderr)
+    print(describe(result, out))
+    return 0

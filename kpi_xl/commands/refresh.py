@@ -1,0 +1,54 @@
+"""``kpi-xl refresh``: update an existing KPI report in place from new exports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from kpi_xl.report import refresh_report
+
+HELP = "update an existing KPI workbook in place after new exports arrive"
+DESCRIPTION = """\
+Write the months the exports cover into the workbook's Inputs rows and
+update the computed values of the KPI formulas.  Nothing else changes:
+your own sheets, cells, notes, comments, charts, images, text boxes,
+sparklines, conditional formats and colours stay exactly as they were.
+A month the exports do not cover, and an input they do not give (a figure
+you typed by hand), keep what the workbook has.
+
+The previous file is kept as WORKBOOK.bak (rename it to .xlsx to open it).
+The workbook must be closed: if Excel or LibreOffice has it open (a
+~$name.xlsx or .~lock.name# file next to it), nothing is written.
+"""
+EPILOG = """\
+examples:
+  kpi-xl refresh rapport_kpi.xlsx --from exports/
+  kpi-xl refresh rapport_kpi.xlsx --from exports/ --no-backup
+"""
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("refresh", help=HELP, description=DESCRIPTION, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("workbook", type=Path, metavar="WORKBOOK", help="the report to update")
+    p.add_argument("--from", dest="source", type=Path, required=True, metavar="DIR",
+                   help="the folder of exports")  # fmt: skip
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
+    p.add_argument("--no-backup", action="store_true", help="do not keep WORKBOOK.bak")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = refresh_report(args.workbook, args.source, config_path=args.config,
+                            backup=not args.no_backup)  # fmt: skip
+    for warning in result.exports.warnings:
+        print(f"note: {warning}", file=sys.stderr)
+    s = result.summary
+    months = ", ".join(f"{m:%Y-%m}" for m in s.months) or "none"
+    print(f"{args.workbook}: refreshed ({s.cells} cells; months from the exports: {months})")
+    if s.backup is not None:
+        print(f"previous version kept as {s.backup}")
+    return 0

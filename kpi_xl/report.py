@@ -1,0 +1,122 @@
+"""The report pipeline: exports folder -> importers -> fiscal year -> KPIs -> workbook.
+
+One function per command: :func:`fill_report` (a new report from a
+template), :func:`refresh_report` (an existing report, in place).  The
+importers read the folder (:func:`kpi_xl.importers.read_exports`), the
+fiscal year's 12 months are cut from their monthly table, and the writer
+fills the workbook, computing every formula's cached value with
+:func:`kpi_xl.monthly.compute_kpis`.  Outputs are never written into the
+exports folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_xl.config import Config, find_config, load_config
+from kpi_xl.errors import WorkbookError
+from kpi_xl.importers import Exports, fiscal_year_table, read_exports
+from kpi_xl.workbook.writer import (
+    SettingsUpdate,
+    Template,
+    Workbook,
+    WriteSummary,
+    fill,
+    lock_files,
+    refresh,
+)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """A written report and what went into it."""
+
+    summary: WriteSummary
+    exports: Exports
+    table: pd.DataFrame  # the fiscal year's 12 months of inputs
+
+
+def load_inputs(folder: Path, config_path: Path | None = None) -> tuple[Config, Exports]:
+    """The config (``--config``, else the folder's ``kpi_xl.toml``) and the folder's exports."""
+    folder = Path(folder)
+    config = load_config(config_path or find_config(folder))
+    return config, read_exports(folder, config)
+
+
+def _check_output(out: Path, exports: Path, template: Path | None) -> None:
+    """Refuse to write into the exports folder or over the template."""
+    out, exports = Path(out).resolve(), Path(exports).resolve()
+    if out.is_relative_to(exports):
+        raise WorkbookError(
+            out,
+            "the report would be written inside the exports folder",
+            hint="choose --out outside the folder given to --from (exports are never written)",
+        )
+    if template is not None and out == Path(template).resolve():
+        raise WorkbookError(out, "the report would overwrite its template",
+                            hint="choose another --out")  # fmt: skip
+    if lock_files(out):
+        raise WorkbookError(out, "the report is open in Excel or LibreOffice (lock file)",
+                            hint="close it and run the command again")  # fmt: skip
+
+
+def company_name(config: Config, given: str | None) -> str | None:
+    """The company name to write: the one given, else the config's (when it has one)."""
+    if given is not None:
+        return given
+    name = getattr(config, "company", None)
+    return str(name) if name else None
+
+
+def fill_report(
+    exports_dir: Path,
+    out: Path,
+    template: Path | Template,
+    *,
+    year: int | None = None,
+    config_path: Path | None = None,
+    company: str | None = None,
+) -> ReportResult:
+    """Fill a new report at ``out`` from the exports of ``exports_dir``.
+
+    ``year`` is the calendar year the fiscal year starts in (default: the
+    fiscal year of the latest month with data).  Company, fiscal year start
+    and targets of the config are written into the Settings sheet.
+    """
+    tpl_path = template.path if isinstance(template, Template) else Path(template)
+    _check_output(out, exports_dir, tpl_path)
+    config, exports = load_inputs(exports_dir, config_path)
+    table = fiscal_year_table(exports.monthly, year, config.fiscal_year_start_month)
+    first = pd.Timestamp(table.index[0]).date()
+    update = SettingsUpdate(
+        company=company_name(config, company),
+        fy_start=dt.date(first.year, first.month, 1),
+        targets=dict(config.targets),
+    )
+    summary = fill(template, table, Path(out), update)
+    return ReportResult(summary, exports, table)
+
+
+def refresh_report(
+    workbook: Path,
+    exports_dir: Path,
+    *,
+    config_path: Path | None = None,
+    backup: bool = True,
+) -> ReportResult:
+    """Refresh ``workbook`` in place from the exports of ``exports_dir``.
+
+    The workbook's own months decide which fiscal year is read; a month the
+    exports do not cover is left as it is.
+    """
+    _check_output(Path(workbook), exports_dir, None)
+    opened = Workbook(Path(workbook))
+    months = opened.months()
+    _, exports = load_inputs(exports_dir, config_path)
+    table = fiscal_year_table(exports.monthly, months[0].year, months[0].month)
+    summary = refresh(Path(workbook), table, backup=backup, workbook=opened)
+    return ReportResult(summary, exports, table)
