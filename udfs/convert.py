@@ -285,11 +285,15 @@ def numbers(value: object, argument: str, cells: Cells = PYTHON) -> NDArray[np.f
     return out[:keep]
 
 
-def number_or_range(value: object, argument: str, cells: Cells = PYTHON) -> float | NDArray[np.float64] | None:  # fmt: skip
-    """A single cell as a float (``None`` if blank), a range of several cells as an array."""
+def number_or_range(value: object, argument: str, cells: Cells = PYTHON) -> float | NDArray[np.float64]:  # fmt: skip
+    """A single cell as a float, a range of several cells as an array.
+
+    A blank single cell is an empty range, as a range of blank cells is.
+    """
     if _is_sequence(value) and sum(len(row) for row in _rows(value)) > 1:
         return numbers(value, argument, cells)
-    return number(value, argument, cells)
+    single = number(value, argument, cells)
+    return np.empty(0, dtype=np.float64) if single is None else single
 
 
 def text(value: object, argument: str, cells: Cells = PYTHON) -> str | None:

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+import numpy as np
+
 from kpi_xl import catalog, kpis
 from kpi_xl.catalog import LANGS, Function, Kpi, Text
 from kpi_xl.errors import KpiValueError
@@ -118,6 +120,8 @@ def _convert(param: Param, value: object, cells: Cells) -> object:
         out: object = convert.text(value, param.name, cells)
     elif param.kind == "numbers":
         out = convert.number_or_range(value, param.name, cells)
+        if isinstance(out, np.ndarray) and out.size == 0 and param.blank is not REQUIRED:
+            out = None  # all blank: the optional argument's default
     else:
         out = convert.number(value, param.name, cells)
     if out is None:
