@@ -32,6 +32,7 @@ from kpi_xl.workbook.sheets_data import LAST_MONTH_COL, traffic_lights
 LIGHT = "●"
 MARGIN_KPI = "net_margin"  # the second chart: net margin against its target
 CHART_INPUTS = ("revenue", "net_profit")  # the first chart: monthly bars
+CHART_WIDTH, CHART_HEIGHT = 590, 380  # pixels: each chart spans half the printed width
 
 
 def _kpi_column(ctx: Context, col: int) -> str:
@@ -98,7 +99,7 @@ def _title(ctx: Context, ws: Any) -> None:
     ws.write_formula(
         layout.DASH_ROW_TITLE, layout.DASH_COL_ACTION,
         f'=IF(COUNT({block})=0,"",INDEX({MONTHS},{last_index(block, N_MONTHS)}))',
-        ctx.fmt(bold=True, font_size=16, font_color=styles.BLUE, num_format=texts.MONTH_FORMAT(lang),
+        ctx.fmt(bold=True, font_size=16, font_color=styles.BLUE, num_format=styles.month_format(lang, "long"),
                 align="left"),
         ctx.cached(DASH_MONTH),
     )  # fmt: skip
@@ -126,7 +127,9 @@ def _header(ctx: Context, ws: Any) -> None:
         ws.write(layout.DASH_ROW_HEADER, col, label, head)
     helper = ctx.fmt(italic=True, font_color=styles.GREY, font_size=8)
     ws.write(layout.DASH_ROW_HEADER - 1, layout.DASH_COL_HELP_ROW, texts.CHART_HELPER(ctx.lang), helper)  # fmt: skip
-    small = ctx.fmt(font_color=styles.GREY, font_size=8, num_format="mmm yy")
+    small = ctx.fmt(
+        font_color=styles.GREY, font_size=8, num_format=styles.month_format(ctx.lang, "axis")
+    )
     ws.write(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_ROW, "#", small)
     ws.write(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_UNIT, "unit", small)
     for m in range(N_MONTHS):
@@ -217,12 +220,21 @@ def _helper_span(ctx: Context, row: int) -> str:
 
 
 def _sparkline(ctx: Context, ws: Any, row: int) -> None:
+    """Column sparklines: LibreOffice 7.4 draws line sparklines without their lines."""
     ws.add_sparkline(
-        row, layout.DASH_COL_TREND,
-        {"range": _helper_span(ctx, row), "type": "line", "markers": True, "high_point": True,
-         "last_point": True, "series_color": styles.BLUE, "last_color": styles.CHART_MARGIN,
-         "high_color": styles.GREEN_TEXT, "weight": 1.5, "empty_cells": "gaps"},
-    )  # fmt: skip
+        row,
+        layout.DASH_COL_TREND,
+        {
+            "range": _helper_span(ctx, row),
+            "type": "column",
+            "last_point": True,
+            "negative_points": True,
+            "series_color": styles.CHART_REVENUE,
+            "last_color": styles.CHART_MARGIN,
+            "negative_color": "#C00000",
+            "empty_cells": "gaps",
+        },
+    )
 
 
 def _tile_formats(ctx: Context, ws: Any) -> None:
@@ -278,52 +290,89 @@ def _margin_helper(ctx: Context, ws: Any) -> None:
         )  # fmt: skip
 
 
+def _months_span(ctx: Context) -> str:
+    return span(
+        ctx.sheets.inputs, layout.HEADER_ROW, layout.FIRST_MONTH_COL, layout.HEADER_ROW,
+        LAST_MONTH_COL,
+    )  # fmt: skip
+
+
 def _charts(ctx: Context, ws: Any) -> None:
-    lang = ctx.lang
-    months = span(ctx.sheets.inputs, layout.HEADER_ROW, layout.FIRST_MONTH_COL, layout.HEADER_ROW, LAST_MONTH_COL)  # fmt: skip
-    font = {"name": "Calibri", "size": 8, "color": styles.GREY}
-    bars = ctx.workbook.add_chart({"type": "column"})
-    for input_id, colour in zip(CHART_INPUTS, (styles.CHART_REVENUE, styles.CHART_PROFIT), strict=True):  # fmt: skip
+    anchor = layout.DASH_ROW_CHARTS
+    ws.insert_chart(anchor, layout.DASH_COL_NAME, _revenue_chart(ctx), {"y_offset": 8})
+    ws.insert_chart(anchor, layout.DASH_COL_TREND, _margin_chart(ctx), {"y_offset": 8})
+
+
+def _revenue_chart(ctx: Context) -> Any:
+    """Revenue and net profit bars, straight from the Inputs rows (blank months draw nothing)."""
+    lang, chart = ctx.lang, ctx.workbook.add_chart({"type": "column"})
+    colours = (styles.CHART_REVENUE, styles.CHART_PROFIT)
+    for input_id, colour in zip(CHART_INPUTS, colours, strict=True):
         item = catalog.get_input(input_id)
         row = layout.input_row(catalog.INPUTS.index(item))
-        bars.add_series({
-            "name": item.name(lang),
-            "categories": months,
-            "values": span(ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, row, LAST_MONTH_COL),
-            "fill": {"color": colour}, "gap": 60,
-        })  # fmt: skip
-    names = [catalog.get_input(i).name(lang) for i in CHART_INPUTS]
-    _style_chart(bars, " / ".join(names), font, styles.unit_format(Unit.CURRENCY, lang, ctx.settings.currency))  # fmt: skip
-    margin = catalog.get(MARGIN_KPI)
-    line = ctx.workbook.add_chart({"type": "line"})
+        chart.add_series(
+            {
+                "name": item.name(lang),
+                "categories": _months_span(ctx),
+                "values": span(ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, row, LAST_MONTH_COL),
+                "fill": {"color": colour},
+                "gap": 60,
+            }
+        )
+    title = " / ".join(catalog.get_input(i).name(lang) for i in CHART_INPUTS)
+    money = styles.unit_format(Unit.CURRENCY, lang, ctx.settings.currency)
+    _style_chart(chart, title, money, lang)
+    return chart
+
+
+def _margin_chart(ctx: Context) -> Any:
+    """Net margin bars against a dashed target line.
+
+    Bars, not a line: LibreOffice plots #N/A and "" as zero, and a zero bar
+    is invisible where a line would dive to the axis for months not yet filled.
+    """
+    lang, kpi = ctx.lang, catalog.get(MARGIN_KPI)
     row = layout.DASH_ROW_HELP_MARGIN
-    line.add_series({
-        "name": margin.name(lang), "categories": months, "values": _helper_span(ctx, row),
-        "line": {"color": styles.CHART_MARGIN, "width": 2.25},
-        "marker": {"type": "circle", "size": 5, "fill": {"color": styles.CHART_MARGIN},
-                   "border": {"color": styles.CHART_MARGIN}},
-    })  # fmt: skip
-    line.add_series({
-        "name": texts.COL_TARGET(lang), "categories": months, "values": _helper_span(ctx, row + 1),
-        "line": {"color": styles.CHART_TARGET, "width": 1.5, "dash_type": "dash"},
-    })  # fmt: skip
-    _style_chart(line, f"{margin.name(lang)} / {texts.COL_TARGET(lang).lower()}", font, "0%")
-    line.show_na_as_empty_cell()
-    anchor = layout.DASH_ROW_CHARTS
-    ws.insert_chart(anchor, layout.DASH_COL_NAME, bars, {"x_offset": 0, "y_offset": 6})
-    ws.insert_chart(anchor, layout.DASH_COL_TREND, line, {"x_offset": 0, "y_offset": 6})
+    chart = ctx.workbook.add_chart({"type": "column"})
+    chart.add_series(
+        {
+            "name": kpi.name(lang),
+            "categories": _months_span(ctx),
+            "values": _helper_span(ctx, row),
+            "fill": {"color": styles.CHART_MARGIN},
+            "gap": 80,
+        }
+    )
+    target = ctx.workbook.add_chart({"type": "line"})
+    target.add_series(
+        {
+            "name": texts.COL_TARGET(lang),
+            "categories": _months_span(ctx),
+            "values": _helper_span(ctx, row + 1),
+            "line": {"color": styles.CHART_TARGET, "width": 1.75, "dash_type": "dash"},
+        }
+    )
+    chart.combine(target)
+    chart.show_na_as_empty_cell()
+    _style_chart(chart, f"{kpi.name(lang)} / {texts.COL_TARGET(lang).lower()}", "0%", lang)
+    return chart
 
 
-def _style_chart(chart: Any, title: str, font: dict[str, Any], num_format: str) -> None:
-    chart.set_title({"name": title, "name_font": {"name": "Calibri", "size": 11, "bold": True,
-                                                  "color": styles.NAVY}})  # fmt: skip
+def _style_chart(chart: Any, title: str, num_format: str, lang: str) -> None:
+    font = {"name": "Calibri", "size": 8, "color": styles.GREY}
+    title_font = {"name": "Calibri", "size": 11, "bold": True, "color": styles.NAVY}
+    chart.set_title({"name": title, "name_font": title_font})
     chart.set_legend({"position": "bottom", "font": font})
-    chart.set_x_axis({"num_format": "mmm", "num_font": font, "line": {"color": styles.BORDER}})
-    chart.set_y_axis({"num_format": num_format, "num_font": font,
-                      "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
-                      "line": {"none": True}})  # fmt: skip
+    chart.set_x_axis(
+        {"num_format": styles.month_format(lang, "axis"), "num_font": font,
+         "line": {"color": styles.BORDER}}
+    )  # fmt: skip
+    chart.set_y_axis(
+        {"num_format": num_format, "num_font": font, "line": {"none": True},
+         "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}}
+    )  # fmt: skip
     chart.set_chartarea({"border": {"none": True}})
-    chart.set_size({"width": 560, "height": 300})
+    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
 
 
 def _print_setup(ws: Any) -> None:

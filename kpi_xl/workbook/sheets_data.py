@@ -12,7 +12,6 @@ from kpi_xl.workbook.context import Context, ref
 from kpi_xl.workbook.contract import MONTHS, N_MONTHS, SET_FY_START, kpi_field
 
 LAST_MONTH_COL = layout.FIRST_MONTH_COL + N_MONTHS - 1
-MONTH_HEADER = "mmm yyyy"
 
 
 def input_format(item: Input, ctx: Context) -> str:
@@ -67,7 +66,7 @@ def write_inputs(ctx: Context) -> None:
         },
     )
     month_fmt = ctx.fmt(
-        bold=True, font_color="#FFFFFF", bg_color=styles.BLUE, num_format=MONTH_HEADER,
+        bold=True, font_color="#FFFFFF", bg_color=styles.BLUE, num_format=styles.month_format(ctx.lang, "short"),
         align="center",
     )  # fmt: skip
     for m in range(N_MONTHS):
@@ -145,7 +144,7 @@ def write_kpis(ctx: Context) -> None:
     _title(ctx, ws, texts.SHEET_KPIS(ctx.lang), texts.KPIS_HINT(ctx.lang))
     _kpi_columns(ctx, ws)
     month_fmt = ctx.fmt(
-        bold=True, font_color="#FFFFFF", bg_color=styles.BLUE, num_format=MONTH_HEADER,
+        bold=True, font_color="#FFFFFF", bg_color=styles.BLUE, num_format=styles.month_format(ctx.lang, "short"),
         align="center",
     )  # fmt: skip
     for m in range(N_MONTHS):

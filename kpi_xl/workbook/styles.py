@@ -68,6 +68,20 @@ def change_format(unit: Unit, lang: str, currency: str = "EUR") -> str:
     return f"+{base};-{base};{base}"
 
 
+#: Locale tags so month names read in the workbook's language whatever the reader's locale.
+_LOCALE = {"fr": "[$-40C]", "en": "[$-409]"}
+_MONTH_STYLES = {"long": "mmmm yyyy", "short": "mmm yyyy", "axis": "mmm"}
+
+
+def month_format(lang: str, style: str = "short") -> str:
+    """A date format showing the month in ``lang`` (``long``, ``short`` or ``axis``).
+
+    >>> month_format("fr", "long")
+    '[$-40C]mmmm yyyy'
+    """
+    return _LOCALE.get(lang, "") + _MONTH_STYLES[style]
+
+
 def props(**extra: Any) -> dict[str, Any]:
     """Default cell properties (font) merged with ``extra``."""
     base: dict[str, Any] = {"font_name": "Calibri", "font_size": 10, "valign": "vcenter"}

@@ -149,7 +149,6 @@ CHART_HELPER = Text(
     "Données des graphiques et courbes (calculées, ne pas modifier)",
     "Chart and sparkline data (computed, do not edit)",
 )
-MONTH_FORMAT = Text("mmmm yyyy", "mmmm yyyy")
 
 # Data validation messages.
 VALIDATION_TITLE = Text("Valeur refusée", "Value not accepted")
