@@ -116,6 +116,9 @@ def help_text(text: Text) -> str:
 
 def _convert(param: Param, value: object, cells: Cells) -> object:
     """One argument from the cell(s) to what the Python function takes."""
+    if value is None and param.optional:
+        # Left out: xlwings passes the default, None included (then not an error cell).
+        return param.blank
     if param.kind == "text":
         out: object = convert.text(value, param.name, cells)
     elif param.kind == "numbers":
