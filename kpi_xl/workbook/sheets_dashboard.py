@@ -32,7 +32,20 @@ from kpi_xl.workbook.sheets_data import LAST_MONTH_COL, traffic_lights
 LIGHT = "●"
 MARGIN_KPI = "net_margin"  # the second chart: net margin against its target
 CHART_INPUTS = ("revenue", "net_profit")  # the first chart: monthly bars
-CHART_WIDTH, CHART_HEIGHT = 590, 380  # pixels: each chart spans half the printed width
+#: Column widths in characters; XlsxWriter turns a width w into int(7 * w + 0.5) + 5 pixels.
+COLUMN_WIDTHS = {
+    layout.DASH_COL_LIGHT: 4,
+    layout.DASH_COL_NAME: 28,
+    layout.DASH_COL_VALUE: 14,
+    layout.DASH_COL_TARGET: 12,
+    layout.DASH_COL_STATUS: 15,
+    layout.DASH_COL_CHANGE: 13,
+    layout.DASH_COL_TREND: 17,
+    layout.DASH_COL_ACTION: 50,
+}
+_PRINTED_PX = sum(int(7 * w + 0.5) + 5 for c, w in COLUMN_WIDTHS.items() if c >= layout.DASH_COL_NAME)  # fmt: skip
+CHART_GAP = 16
+CHART_WIDTH, CHART_HEIGHT = (_PRINTED_PX - CHART_GAP) // 2, 420  # two charts fill the page width
 
 
 def _kpi_column(ctx: Context, col: int) -> str:
@@ -67,17 +80,7 @@ def write_dashboard(ctx: Context) -> None:
 
 
 def _columns(ws: Any) -> None:
-    widths = {
-        layout.DASH_COL_LIGHT: 4,
-        layout.DASH_COL_NAME: 28,
-        layout.DASH_COL_VALUE: 14,
-        layout.DASH_COL_TARGET: 12,
-        layout.DASH_COL_STATUS: 15,
-        layout.DASH_COL_CHANGE: 13,
-        layout.DASH_COL_TREND: 20,
-        layout.DASH_COL_ACTION: 62,
-    }
-    for col, width in widths.items():
+    for col, width in COLUMN_WIDTHS.items():
         ws.set_column(col, col, width)
     ws.set_column(layout.DASH_COL_HELP_ROW, layout.DASH_COL_HELP_FIRST_MONTH + N_MONTHS - 1, 9)
 
@@ -139,7 +142,7 @@ def _header(ctx: Context, ws: Any) -> None:
 
 def _tile(ctx: Context, ws: Any, slot: int) -> None:
     row = layout.DASH_ROW_FIRST_TILE + slot - 1
-    ws.set_row(row, 52)
+    ws.set_row(row, 60)
     line = {"bottom": 1, "bottom_color": styles.BORDER}
     match = xl_rowcol_to_cell(row, layout.DASH_COL_HELP_ROW, col_abs=True)
     name = dash_name(slot, "name")
@@ -170,7 +173,7 @@ def _tile(ctx: Context, ws: Any, slot: int) -> None:
         ("change", layout.DASH_COL_CHANGE, layout.KPI_COL_CHANGE,
          ctx.fmt(font_size=11, align="center", **line)),
         ("action", layout.DASH_COL_ACTION, layout.KPI_COL_ACTION,
-         ctx.fmt(font_size=9, text_wrap=True, valign="vcenter", **line)),
+         ctx.fmt(font_size=10, text_wrap=True, valign="vcenter", **line)),
     )  # fmt: skip
     for field_name, col, kpi_col, fmt in lookups:
         source = f"INDEX({_kpi_column(ctx, kpi_col)},{match})"
@@ -298,9 +301,11 @@ def _months_span(ctx: Context) -> str:
 
 
 def _charts(ctx: Context, ws: Any) -> None:
+    """Two charts side by side, sized to the printed width (columns B to the last one)."""
     anchor = layout.DASH_ROW_CHARTS
     ws.insert_chart(anchor, layout.DASH_COL_NAME, _revenue_chart(ctx), {"y_offset": 8})
-    ws.insert_chart(anchor, layout.DASH_COL_TREND, _margin_chart(ctx), {"y_offset": 8})
+    ws.insert_chart(anchor, layout.DASH_COL_NAME, _margin_chart(ctx),
+                    {"y_offset": 8, "x_offset": CHART_WIDTH + CHART_GAP})  # fmt: skip
 
 
 def _revenue_chart(ctx: Context) -> Any:
