@@ -171,7 +171,7 @@ def _fec(plan: _Plan, year: int) -> str:
                    ("707000", "Ventes de marchandises", 0.0, round(amount, 2)),
                    ("445710", "TVA collectée", 0.0, vat)])  # fmt: skip
         charges = (
-            ("607000", "Achats de marchandises", revenue * rng.uniform(0.43, 0.47), "401100", "AC"),
+            ("607000", "Achats de marchandises", revenue * rng.uniform(0.41, 0.45), "401100", "AC"),
             ("623100", "Publicité Google Ads", float(plan.ad_spend[m]), "401200", "AC"),
             ("613200", "Loyer entrepôt", 2_400.0, "401300", "AC"),
             ("626000", "Frais postaux et télécom", revenue * 0.035, "401400", "AC"),
@@ -290,8 +290,25 @@ def write_sample_config(folder: Path, company: Company | None = None, lang: str 
     company = company or Company()
     path = Path(folder) / "kpi_xl.toml"
     path.write_text(
-        f'language = "{lang}"\nfiscal_year_start_month = 1\n\n'
-        "[targets]\nconversion_rate = 0.03\nnps = 40\n",
+        f'language = "{lang}"\nfiscal_year_start_month = 1\n\n[targets]\nnps = 40\n',
         encoding="utf-8",
     )
     return path
+
+
+def write_portfolio(folder: Path, clients: int, scale: float = 0.05, seed: int = 7) -> list[Path]:
+    """A portfolio of ``clients`` sample companies (one folder each), for tests and benchmarks.
+
+    ``scale`` shrinks the orders files (0.05: about 40 orders a month) so a
+    portfolio of hundreds of clients stays small; every other export keeps
+    its full shape.
+    """
+    rng = np.random.default_rng(seed)
+    folders = []
+    for i in range(clients):
+        company = Company(name=f"client_{i + 1:03d}", seed=seed * 1000 + i,
+                          revenue=float(rng.uniform(30_000, 90_000)), scale=scale)  # fmt: skip
+        path = Path(folder) / company.name
+        write_sample_exports(path, company)
+        folders.append(path)
+    return folders
