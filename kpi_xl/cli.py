@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from kpi_xl import __version__
 from kpi_xl.errors import KpiXlError
 
-COMMANDS = ("kpis", "compute", "templates", "excel", "demo", "fill", "refresh")
+COMMANDS = ("kpis", "compute", "templates", "excel", "demo", "fill", "refresh", "batch")
 
 DESCRIPTION = """\
 kpi-xl: the handful of KPIs that matter to a small business, inside Excel.
