@@ -28,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 TIMEOUT = 180  # seconds for one LibreOffice conversion batch
 
@@ -119,8 +120,6 @@ def _only_sheet(path: Path, sheet: str, out_dir: Path) -> Path:
     LibreOffice exports every sheet to PDF; hiding the others in the copy
     (workbook XML only, so charts and sparklines survive) leaves one page.
     """
-    from lxml import etree
-
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
     out = out_dir / f"{path.stem}_{_slug(sheet)}.xlsx"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -133,24 +132,22 @@ def _only_sheet(path: Path, sheet: str, out_dir: Path) -> Path:
     return out
 
 
-def _hide_others(root: object, sheet: str, ns: dict[str, str]) -> bytes:
-    from lxml import etree
-
-    tree = root  # an lxml element
-    sheets = tree.findall(".//m:sheets/m:sheet", ns)  # type: ignore[attr-defined]
+def _hide_others(root: etree._Element, sheet: str, ns: dict[str, str]) -> bytes:
+    sheets = root.findall(".//m:sheets/m:sheet", ns)
     names = [s.get("name") for s in sheets]
     if sheet not in names:
         raise ValueError(f"no sheet {sheet!r}; sheets: {names}")
     for s in sheets:
         if s.get("name") == sheet:
-            s.attrib.pop("state", None)
+            s.attrib.pop("state", "")
         else:
             s.set("state", "hidden")
-    view = tree.find(".//m:bookViews/m:workbookView", ns)  # type: ignore[attr-defined]
+    view = root.find(".//m:bookViews/m:workbookView", ns)
     if view is not None:
         view.set("activeTab", str(names.index(sheet)))
         view.set("firstSheet", str(names.index(sheet)))
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)  # type: ignore[arg-type]
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
 
 
 def _slug(text: str) -> str:
