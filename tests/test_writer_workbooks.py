@@ -219,8 +219,13 @@ _CELL = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
 
 
 def without_cells(xml: bytes, refs: set[str]) -> bytes:
-    """Sheet XML with the ``<c>`` elements of ``refs`` cut out (to compare the rest)."""
-    return _CELL.sub(lambda m: b"" if m.group(1).decode() in refs else m.group(0), xml)
+    """Sheet XML with the ``<c>`` elements of ``refs`` cut out (to compare the rest).
+
+    A row the writer had to create for owned cells (``<row r="24">``, no other
+    attribute) is cut out too once empty.
+    """
+    cut = _CELL.sub(lambda m: b"" if m.group(1).decode() in refs else m.group(0), xml)
+    return re.sub(rb'<row r="\d+"></row>', b"", cut)
 
 
 def cell_xml(xml: bytes, ref: str) -> bytes:
