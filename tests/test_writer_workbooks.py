@@ -11,6 +11,7 @@ an extra sheet, their own cells on the Inputs sheet and conditional formats
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import struct
 import zipfile
@@ -18,6 +19,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import xlsxwriter
 
@@ -255,3 +257,23 @@ def test_contract_workbook_defines_every_required_name(tmp_path: Path) -> None:
     assert wb.settings().company == "Test SARL"
     assert wb.months()[0] == dt.date(2025, 1, 1)
     assert b"x14:sparkline" in members(path)["xl/worksheets/sheet3.xml"]
+
+
+def defined_values(wb: openpyxl.Workbook, name: str) -> list[object]:
+    """The values of a defined name's cells in an openpyxl workbook, in order."""
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    cells = wb[sheet][ref]
+    if not isinstance(cells, tuple):
+        return [cells.value]
+    return [c.value for row in cells for c in (row if isinstance(row, tuple) else (row,))]
+
+
+def agree(a: object, b: object) -> bool:
+    """Same cell value, numbers to 1e-9 relative, '' and empty alike, dates as datetimes."""
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, dt.date) and not isinstance(a, dt.datetime):
+        a = dt.datetime.combine(a, dt.time())
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
