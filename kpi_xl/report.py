@@ -25,8 +25,8 @@ from kpi_xl.workbook.writer import (
     Template,
     Workbook,
     WriteSummary,
+    check_not_open,
     fill,
-    lock_files,
     refresh,
 )
 
@@ -59,9 +59,7 @@ def _check_output(out: Path, exports: Path, template: Path | None) -> None:
     if template is not None and out == Path(template).resolve():
         raise WorkbookError(out, "the report would overwrite its template",
                             hint="choose another --out")  # fmt: skip
-    if lock_files(out):
-        raise WorkbookError(out, "the report is open in Excel or LibreOffice (lock file)",
-                            hint="close it and run the command again")  # fmt: skip
+    check_not_open(out)
 
 
 def company_name(config: Config, given: str | None) -> str | None:

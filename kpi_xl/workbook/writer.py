@@ -442,6 +442,18 @@ def lock_files(path: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
+def check_not_open(path: Path) -> None:
+    """Refuse to write a workbook Excel or LibreOffice has open (its lock file exists)."""
+    locks = lock_files(path)
+    if locks:
+        raise WorkbookError(
+            path,
+            f"the workbook is open (lock file {locks[0].name} next to it)",
+            hint="close it in Excel or LibreOffice and run the command again "
+            "(if it is not open, delete the lock file)",
+        )
+
+
 def backup_path(path: Path) -> Path:
     return Path(path).with_name(Path(path).name + ".bak")
 
@@ -456,14 +468,7 @@ def refresh(
     the same file already opened (to read its months first).
     """
     path = Path(path)
-    locks = lock_files(path)
-    if locks:
-        raise WorkbookError(
-            path,
-            f"the workbook is open (lock file {locks[0].name} next to it)",
-            hint="close it in Excel or LibreOffice and run the refresh again "
-            "(if it is not open, delete the lock file)",
-        )
+    check_not_open(path)
     workbook = workbook or Workbook(path)
     edits, summary = workbook.edits(data, only_changes=True)
     saved: Path | None = None

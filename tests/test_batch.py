@@ -1,0 +1,193 @@
+"""``kpi-xl batch``, ``fill`` and ``refresh`` from the command line: failures, skips, safety."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from lxml import etree
+
+from kpi_xl import sample_data
+from kpi_xl.batch import SUMMARY_NAME, run_batch
+from kpi_xl.cli import main
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+INJECTIONS = ('=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1)")
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("portfolio")
+    sample_data.write_portfolio(folder, 4)
+    return folder
+
+
+def _summary(out: Path) -> list[dict[str, str]]:
+    with open(out / SUMMARY_NAME, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_batch_fills_every_client_and_skips_up_to_date(portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    assert main(["batch", str(portfolio), "--out", str(out), "--jobs", "2"]) == 0
+    rows = _summary(out)
+    assert [r["status"] for r in rows] == ["ok"] * 4
+    assert all(Path(r["output"]).is_file() for r in rows)
+    assert main(["batch", str(portfolio), "--out", str(out), "--jobs", "2"]) == 0
+    assert [r["status"] for r in _summary(out)] == ["skipped"] * 4
+    time.sleep(0.01)
+    (portfolio / "client_002" / "saisie_manuelle.csv").touch()
+    assert main(["batch", str(portfolio), "--out", str(out), "--jobs", "1"]) == 0
+    assert [r["status"] for r in _summary(out)] == ["skipped", "ok", "skipped", "skipped"]
+    assert main(["batch", str(portfolio), "--out", str(out), "--force"]) == 0
+    assert [r["status"] for r in _summary(out)] == ["ok"] * 4
+
+
+def test_one_bad_client_does_not_stop_the_others(tmp_path: Path) -> None:
+    folder = tmp_path / "pf"
+    sample_data.write_portfolio(folder, 3)
+    bad = folder / "client_002" / "commandes_shopify.csv"
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    fields = lines[5].split(",")
+    fields[11] = "le 32 du mois"  # Created at
+    lines[5] = ",".join(fields)
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(folder), "--out", str(out), "--jobs", "2"]) == 1
+    rows = {r["client"]: r for r in _summary(out)}
+    assert rows["client_002"]["status"] == "failed"
+    assert "commandes_shopify.csv" in rows["client_002"]["message"]
+    assert "line 6" in rows["client_002"]["message"]
+    assert rows["client_001"]["status"] == rows["client_003"]["status"] == "ok"
+    assert not (out / "client_002.xlsx").exists()
+
+
+@pytest.mark.parametrize("name", INJECTIONS)
+def test_company_names_and_export_text_stay_strings(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "pf"
+    client = folder / name.replace("/", "")  # the client folder names the company
+    sample_data.write_sample_exports(client, sample_data.Company(name="x", scale=0.05))
+    orders = client / "commandes_shopify.csv"
+    text = orders.read_text(encoding="utf-8").replace(
+        ",Camille Martin,", ',"' + name.replace('"', '""') + '",'
+    )
+    assert name in text.replace('""', '"')
+    orders.write_text(text, encoding="utf-8")
+    results = run_batch(folder, tmp_path / "out", jobs=1)
+    assert results[0].status == "ok", results[0].message
+    out = results[0].output
+    assert out is not None
+    with zipfile.ZipFile(out) as z:
+        sheets = {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+    company = [
+        c
+        for data in sheets.values()
+        for c in etree.fromstring(data).iterfind(".//m:c", NS)
+        if "".join(c.itertext()) == client.name
+    ]
+    assert company and all(c.find("m:f", NS) is None for c in company)
+    assert all(c.get("t") == "inlineStr" for c in company)
+    for data in sheets.values():  # the customer name in the orders never became a formula
+        for f in etree.fromstring(data).iterfind(".//m:f", NS):
+            assert "cmd|" not in (f.text or "") and "http://x" not in (f.text or "")
+
+
+def test_read_only_output_folder_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exports = tmp_path / "exports"
+    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
+    out = tmp_path / "ro"
+    out.mkdir()
+    if os.geteuid() == 0:  # root writes anywhere: simulate what the OS says to a user
+        import tempfile
+
+        def denied(*args: object, **kw: object) -> None:
+            raise PermissionError(13, "Permission denied", str(out))
+
+        monkeypatch.setattr(tempfile, "mkstemp", denied)
+    else:
+        out.chmod(0o555)
+    code = main(["fill", "--from", str(exports), "--out", str(out / "r.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Permission denied" in err and str(out) in err and "Traceback" not in err
+    assert list(out.iterdir()) == []
+
+
+def test_refresh_refuses_a_workbook_open_in_excel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exports = tmp_path / "exports"
+    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
+    report = tmp_path / "report.xlsx"
+    assert main(["fill", "--from", str(exports), "--out", str(report)]) == 0
+    (tmp_path / "~$report.xlsx").write_bytes(b"\x00owner")
+    before = report.read_bytes()
+    assert main(["refresh", str(report), "--from", str(exports)]) == 2
+    err = capsys.readouterr().err
+    assert "open" in err and "~$report.xlsx" in err and "close it" in err
+    assert report.read_bytes() == before
+    (tmp_path / "~$report.xlsx").unlink()
+    assert main(["refresh", str(report), "--from", str(exports)]) == 0
+    assert (tmp_path / "report.xlsx.bak").read_bytes() == before
+
+
+def test_fill_refuses_to_write_into_the_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exports = tmp_path / "exports"
+    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
+    files = sorted(p.name for p in exports.iterdir())
+    assert main(["fill", "--from", str(exports), "--out", str(exports / "r.xlsx")]) == 2
+    assert "inside the exports folder" in capsys.readouterr().err
+    assert sorted(p.name for p in exports.iterdir()) == files
+
+
+def test_corrupt_template_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exports = tmp_path / "exports"
+    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
+    template = tmp_path / "t.xlsx"
+    template.write_bytes(b"this is not an xlsx")
+    code = main(["fill", "--from", str(exports), "--template", str(template), "--out",
+                 str(tmp_path / "r.xlsx")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "t.xlsx" in err and "not an xlsx workbook" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_killed_batch_leaves_no_half_written_workbook(tmp_path: Path) -> None:
+    folder = tmp_path / "pf"
+    sample_data.write_portfolio(folder, 40)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "kpi_xl", "batch", str(folder), "--out", str(out), "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.xlsx"))) < 3:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    written = list(out.glob("*.xlsx"))
+    assert 3 <= len(written) < 40, "kill the batch while it runs"
+    for path in written:
+        with zipfile.ZipFile(path) as z:
+            assert z.testzip() is None
+        openpyxl.load_workbook(path, read_only=True).close()
+    leftovers = [p.name for p in out.iterdir() if p.suffix != ".xlsx"]
+    assert all(name.startswith(".") and name.endswith(".tmp") for name in leftovers)
+    assert main(["batch", str(folder), "--out", str(out), "--jobs", "2"]) == 0
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert len(list(out.glob("*.xlsx"))) == 40
