@@ -26,7 +26,7 @@ fi
 
 ruff check .
 ruff format --check .
-mypy kpi_xl
+mypy kpi_xl udfs
 
 set +e
 python -m pytest "$@"
