@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_xl.config import Config, find_config, load_config
-from kpi_xl.errors import WorkbookError
-from kpi_xl.importers import Exports, fiscal_year_table, read_exports
+from kpi_xl.errors import InputFileError, WorkbookError
+from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
 from kpi_xl.workbook.writer import (
     SettingsUpdate,
     Template,
@@ -62,6 +62,20 @@ def _check_output(out: Path, exports: Path, template: Path | None) -> None:
     check_not_open(out)
 
 
+def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None:
+    """A fiscal year the exports do not cover at all is a mistake (a wrong --year)."""
+    if table.reindex(columns=list(INPUT_IDS)).notna().any().any():
+        return
+    filled = exports.monthly.dropna(how="all").index
+    covered = f"{filled.min():%Y-%m} to {filled.max():%Y-%m}" if len(filled) else "no month"
+    raise InputFileError(
+        folder,
+        f"no figure for the fiscal year {table.index[0]:%Y-%m} to {table.index[-1]:%Y-%m}",
+        expected=f"a year the exports cover ({covered})",
+        hint="check --year (the calendar year the fiscal year starts in)",
+    )
+
+
 def company_name(config: Config, given: str | None) -> str | None:
     """The company name to write: the one given, else the config's (when it has one)."""
     if given is not None:
@@ -89,6 +103,7 @@ def fill_report(
     _check_output(out, exports_dir, tpl_path)
     config, exports = load_inputs(exports_dir, config_path)
     table = fiscal_year_table(exports.monthly, year, config.fiscal_year_start_month)
+    _check_has_data(table, exports, Path(exports_dir))
     first = pd.Timestamp(table.index[0]).date()
     update = SettingsUpdate(
         company=company_name(config, company),

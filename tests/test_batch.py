@@ -191,3 +191,15 @@ def test_killed_batch_leaves_no_half_written_workbook(tmp_path: Path) -> None:
     assert main(["batch", str(folder), "--out", str(out), "--jobs", "2"]) == 0
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     assert len(list(out.glob("*.xlsx"))) == 40
+
+
+def test_a_year_the_exports_do_not_cover_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exports = tmp_path / "exports"
+    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
+    out = tmp_path / "r.xlsx"
+    assert main(["fill", "--from", str(exports), "--year", "2030", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "2030-01 to 2030-12" in err and "2023-01 to 2025-09" in err and "--year" in err
+    assert not out.exists()
