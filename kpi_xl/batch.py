@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import io
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -161,10 +162,14 @@ def run_batch(
             done(run_client(job))
     else:
         templates = [template] if template else [template_path(x) for x in ("fr", "en")]
-        with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(templates,)) as pool:
-            futures: dict[Future[ClientResult], Job] = {pool.submit(run_client, j): j for j in work}
-            for future in as_completed(futures):
-                done(future.result())
+        gc.freeze()  # forked workers then share the parent's objects without copying pages
+        try:
+            with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(templates,)) as pool:
+                futures = {pool.submit(run_client, j): j for j in work}
+                for future in as_completed(futures):
+                    done(future.result())
+        finally:
+            gc.unfreeze()
     return [results[c.name] for c in clients]
 
 
