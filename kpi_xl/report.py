@@ -72,7 +72,8 @@ def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None
         folder,
         f"no figure for the fiscal year {table.index[0]:%Y-%m} to {table.index[-1]:%Y-%m}",
         expected=f"a year the exports cover ({covered})",
-        hint="check --year (the calendar year the fiscal year starts in)",
+        hint="check --year (the calendar year the fiscal year starts in), or for a refresh "
+        "the workbook's fiscal year start (Settings sheet)",
     )
 
 
@@ -131,5 +132,6 @@ def refresh_report(
     months = opened.months()
     _, exports = load_inputs(exports_dir, config_path)
     table = fiscal_year_table(exports.monthly, months[0].year, months[0].month)
+    _check_has_data(table, exports, Path(exports_dir))
     summary = refresh(Path(workbook), table, backup=backup, workbook=opened)
     return ReportResult(summary, exports, table)

@@ -277,6 +277,8 @@ def write_sample_exports(folder: Path, company: Company | None = None) -> list[P
     files["google_ads_campagnes.csv"] = (_ads_csv(plan), "utf-8")
     files["typeform_nps.csv"] = (_survey_csv(plan), "utf-8")
     files["saisie_manuelle.csv"] = (_manual_csv(plan), "utf-8")
+    # A company whose data ends before the survey or the investment has no such file.
+    files = {name: f for name, f in files.items() if f[0].count("\n") > 1}
     paths = []
     for name, (text, encoding) in files.items():
         path = folder / name

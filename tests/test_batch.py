@@ -203,3 +203,20 @@ def test_a_year_the_exports_do_not_cover_is_a_clear_error(
     err = capsys.readouterr().err
     assert "2030-01 to 2030-12" in err and "2023-01 to 2025-09" in err and "--year" in err
     assert not out.exists()
+
+
+def test_refresh_with_exports_of_another_year_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exports = tmp_path / "exports"
+    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
+    report = tmp_path / "r.xlsx"
+    assert main(["fill", "--from", str(exports), "--year", "2024", "--out", str(report)]) == 0
+    other = tmp_path / "other"
+    company = sample_data.Company(scale=0.05, last_month=sample_data.dt.date(2023, 6, 1))
+    sample_data.write_sample_exports(other, company)
+    before = report.read_bytes()
+    capsys.readouterr()
+    assert main(["refresh", str(report), "--from", str(other)]) == 2
+    assert "2024-01 to 2024-12" in capsys.readouterr().err
+    assert report.read_bytes() == before

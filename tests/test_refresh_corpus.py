@@ -131,3 +131,35 @@ def _agree(a: object, b: object) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
     return a == b
+
+
+@pytest.mark.libreoffice
+def test_a_report_saved_by_libreoffice_refreshes_correctly(tmp_path: Path) -> None:
+    """Another writer's layout (shared strings, t="n", aca attributes...) refreshes too."""
+    from libreoffice import recalc
+    from test_writer_workbooks import agree, defined_values
+
+    from kpi_xl.workbook.templates import template_path
+    from kpi_xl.workbook.writer import SettingsUpdate, fill
+
+    first = tmp_path / "first.xlsx"
+    fill(
+        template_path("en"),
+        sample_table(months=4),
+        first,
+        SettingsUpdate(fy_start=dt.date(2025, 1, 1)),
+    )
+    saved = recalc(first, tmp_path / "saved_by_lo")  # LibreOffice wrote this file
+    table = sample_table(months=9)
+    summary = refresh(saved, table)
+    assert len(summary.months) == 9
+    ours = openpyxl.load_workbook(saved, data_only=True)
+    assert defined_values(ours, "in_revenue")[:9] == pytest.approx(list(table["revenue"][:9]))
+    lo = openpyxl.load_workbook(recalc(saved, tmp_path / "lo"), data_only=True)
+    checked = 0
+    for name in contract.formula_names():
+        if name in ours.defined_names:
+            for a, b in zip(defined_values(ours, name), defined_values(lo, name), strict=True):
+                assert agree(a, b), (name, a, b)
+                checked += 1
+    assert checked > 200
