@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -92,7 +93,7 @@ def test_company_names_and_export_text_stay_strings(tmp_path: Path, name: str) -
         c
         for data in sheets.values()
         for c in etree.fromstring(data).iterfind(".//m:c", NS)
-        if "".join(c.itertext()) == client.name
+        if "".join(str(t) for t in c.itertext()) == client.name
     ]
     assert company and all(c.find("m:f", NS) is None for c in company)
     assert all(c.get("t") == "inlineStr" for c in company)
@@ -213,7 +214,7 @@ def test_refresh_with_exports_of_another_year_is_a_clear_error(
     report = tmp_path / "r.xlsx"
     assert main(["fill", "--from", str(exports), "--year", "2024", "--out", str(report)]) == 0
     other = tmp_path / "other"
-    company = sample_data.Company(scale=0.05, last_month=sample_data.dt.date(2023, 6, 1))
+    company = sample_data.Company(scale=0.05, last_month=dt.date(2023, 6, 1))
     sample_data.write_sample_exports(other, company)
     before = report.read_bytes()
     capsys.readouterr()

@@ -11,12 +11,14 @@ an extra sheet, their own cells on the Inputs sheet and conditional formats
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -126,9 +128,7 @@ def build_contract_workbook(
     return path
 
 
-def _settings(
-    wb: xlsxwriter.Workbook, ws: object, fy_start: dt.date, company: str, lang: str
-) -> None:
+def _settings(wb: xlsxwriter.Workbook, ws: Any, fy_start: dt.date, company: str, lang: str) -> None:
     date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
     rows: list[tuple[str, object]] = [
         (contract.SET_COMPANY, company),
@@ -139,35 +139,33 @@ def _settings(
     rows += [(k.target_name, k.target) for k in catalog.KPIS]
     rows += [(contract.focus_name(s), k.name(lang)) for s, k in enumerate(catalog.focus_kpis(), 1)]
     for r, (name, value) in enumerate(rows):
-        ws.write(r, 0, name)  # type: ignore[attr-defined]
+        ws.write(r, 0, name)
         if isinstance(value, dt.date):
-            ws.write_datetime(r, 1, dt.datetime.combine(value, dt.time()), date_fmt)  # type: ignore[attr-defined]
+            ws.write_datetime(r, 1, dt.datetime.combine(value, dt.time()), date_fmt)
         elif value is not None:
-            ws.write(r, 1, value)  # type: ignore[attr-defined]
+            ws.write(r, 1, value)
         wb.define_name(name, f"={SETTINGS}!$B${r + 1}")
 
 
-def add_user_extras(wb: xlsxwriter.Workbook, inputs: object, kpis: object) -> None:
+def add_user_extras(wb: xlsxwriter.Workbook, inputs: Any, kpis: Any) -> None:
     """What a user adds to a report: the refresh must keep every bit of it."""
     ws_in, ws_kpi = inputs, kpis
     last = len(catalog.INPUTS) + 3
-    ws_in.write(last, 0, USER_NOTE)  # type: ignore[attr-defined]
-    ws_in.write_formula(last + 1, 1, "=SUM(B2:M2)*2", None, 0)  # type: ignore[attr-defined]
-    ws_in.write(1, 14, '=HYPERLINK("https://example.com","mon lien")')  # type: ignore[attr-defined]
-    ws_in.write_comment(1, 1, "Chiffre issu du FEC, à confirmer")  # type: ignore[attr-defined]
-    ws_in.insert_textbox(last + 3, 1, "Commentaire du dirigeant : bon trimestre")  # type: ignore[attr-defined]
-    ws_in.insert_image(
-        last + 3, 6, "pixel.png", {"image_data": __import__("io").BytesIO(tiny_png())}
-    )  # type: ignore[attr-defined]
-    ws_in.conditional_format(1, 1, 1, 12, {"type": "data_bar", "bar_color": "#63BE7B",  # type: ignore[attr-defined]
+    ws_in.write(last, 0, USER_NOTE)
+    ws_in.write_formula(last + 1, 1, "=SUM(B2:M2)*2", None, 0)
+    ws_in.write_formula(1, 14, '=HYPERLINK("https://example.com","mon lien")', None, "mon lien")
+    ws_in.write_comment(1, 1, "Chiffre issu du FEC, à confirmer")
+    ws_in.insert_textbox(last + 3, 1, "Commentaire du dirigeant : bon trimestre")
+    ws_in.insert_image(last + 3, 6, "pixel.png", {"image_data": io.BytesIO(tiny_png())})
+    ws_in.conditional_format(1, 1, 1, 12, {"type": "data_bar", "bar_color": "#63BE7B",
                                            "bar_solid": True})  # fmt: skip
-    ws_in.conditional_format(2, 1, 2, 12, {"type": "cell", "criteria": ">", "value": 1000,  # type: ignore[attr-defined]
+    ws_in.conditional_format(2, 1, 2, 12, {"type": "cell", "criteria": ">", "value": 1000,
                                            "format": wb.add_format({"font_color": "#9C0006"})})  # fmt: skip
-    ws_kpi.add_sparkline(1, 18, {"range": f"{KPIS}!B2:M2", "markers": True})  # type: ignore[attr-defined]
-    ws_kpi.add_sparkline(2, 18, {"range": f"{KPIS}!B3:M3", "type": "column"})  # type: ignore[attr-defined]
+    ws_kpi.add_sparkline(1, 18, {"range": f"{KPIS}!B2:M2", "markers": True})
+    ws_kpi.add_sparkline(2, 18, {"range": f"{KPIS}!B3:M3", "type": "column"})
     chart = wb.add_chart({"type": "line"})
     chart.add_series({"name": "CA", "values": f"={INPUTS}!$B$2:$M$2"})
-    ws_in.insert_chart(last + 10, 1, chart)  # type: ignore[attr-defined]
+    ws_in.insert_chart(last + 10, 1, chart)
     notes = wb.add_worksheet("Mes notes")
     notes.write(0, 0, "Rendez-vous client le 15")
     notes.write(1, 0, 12345.678)
