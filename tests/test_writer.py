@@ -293,3 +293,24 @@ def test_refresh_of_a_corrupt_workbook_changes_nothing(tmp_path: Path) -> None:
         refresh(path, sample_table())
     assert path.read_bytes() == b"PK\x03\x04 this is not a workbook"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.xlsx"]
+
+
+def test_a_formula_the_user_typed_in_an_input_cell_is_kept(tmp_path: Path) -> None:
+    path = build_contract_workbook(
+        tmp_path / "r.xlsx", user_formulas={("revenue", 1): ("=1000*50", 50_000.0)}
+    )
+    table = sample_table()
+    summary = refresh(path, table)
+    sheet = members(path)["xl/worksheets/sheet2.xml"]
+    cell = etree.fromstring(sheet).find(".//m:c[@r='C2']", NS)
+    assert cell is not None and cell.findtext("m:f", namespaces=NS) == "1000*50"
+    assert name_values(path, "in_revenue")[:3] == pytest.approx(
+        [table["revenue"].iloc[0], 50_000.0, table["revenue"].iloc[2]]
+    )
+    used = table.copy()
+    used.loc[used.index[1], "revenue"] = 50_000.0
+    expected = expected_values(used, summary.settings)["kpi_net_margin"]
+    assert isinstance(expected, list)
+    assert all(
+        same(w, g) for w, g in zip(expected, name_values(path, "kpi_net_margin"), strict=True)
+    )

@@ -72,6 +72,7 @@ def build_contract_workbook(
     lang: str = "fr",
     date1904: bool = False,
     user_inputs: dict[tuple[str, int], float] | None = None,
+    user_formulas: dict[tuple[str, int], tuple[str, float]] | None = None,
 ) -> Path:
     """A workbook defining the contract, with real KPI formulas; see the module docstring."""
     wb = xlsxwriter.Workbook(str(path), {"date_1904": date1904})
@@ -95,7 +96,10 @@ def build_contract_workbook(
             for m in range(contract.N_MONTHS):
                 if not (item.id == SPARSE_INPUT and m == 4):
                     value = (user_inputs or {}).get((item.id, m))
-                    if value is None:
+                    typed = (user_formulas or {}).get((item.id, m))
+                    if typed is not None:
+                        inputs.write_formula(row, FIRST_COL + m, typed[0], num, typed[1])
+                    elif value is None:
                         inputs.write_blank(row, FIRST_COL + m, None, num)
                     else:
                         inputs.write_number(row, FIRST_COL + m, value, num)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from kpi_xl import catalog
@@ -138,6 +139,7 @@ class Workbook:
         part = self.info.shared_strings_part
         self.strings: list[str] = []
         self._values: dict[str, list[CellValue]] = {}  # the parts never change: memoised
+        self._masks: dict[int, npt.NDArray[np.bool_]] = {}
         if part is not None and part in self._by_name:
             self.strings = shared_strings(
                 self.path, part, decompress(self.path, self._by_name[part])
@@ -301,7 +303,7 @@ class Workbook:
         new = data.reindex(index=index, columns=list(INPUT_IDS))
         new_values = new.to_numpy(dtype=np.float64, na_value=np.nan)
         old_values = table.to_numpy(dtype=np.float64)
-        write = ~np.isnan(new_values)
+        write = ~np.isnan(new_values) & ~self._formula_mask(len(months))
         if only_changes:
             write &= new_values != old_values
         merged = np.where(write, new_values, old_values)
@@ -316,6 +318,23 @@ class Workbook:
         filled = ~np.isnan(new_values).all(axis=1)
         result = pd.DataFrame(merged, index=table.index, columns=list(INPUT_IDS))
         return result, [m for m, f in zip(months, filled, strict=True) if f]
+
+    def _formula_mask(self, n: int) -> npt.NDArray[np.bool_]:
+        """True where an input cell holds the user's own formula: it is never overwritten.
+
+        Keeping it also keeps ``calcChain.xml`` valid (Excel reports a damaged
+        file when a cell listed there no longer holds a formula).
+        """
+        if n in self._masks:
+            return self._masks[n]
+        mask = np.zeros((n, len(INPUT_IDS)), dtype=bool)
+        for j, input_id in enumerate(INPUT_IDS):
+            ref = self.names[contract.input_name(input_id)]
+            sheet = self.sheets[ref.part]
+            for i, cell in enumerate(ref.cells[:n]):
+                mask[i, j] = sheet.has_formula(cell)
+        self._masks[n] = mask
+        return mask
 
     def _write_name(
         self,
