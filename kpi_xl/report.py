@@ -81,8 +81,13 @@ def company_name(config: Config, given: str | None) -> str | None:
     """The company name to write: the one given, else the config's (when it has one)."""
     if given is not None:
         return given
-    name = getattr(config, "company", None)
-    return str(name) if name else None
+    return _config_text(config, "company")
+
+
+def _config_text(config: Config, key: str) -> str | None:
+    """An optional text setting of the config (``company``, ``currency``) if it defines it."""
+    value = getattr(config, key, None)
+    return str(value) if value else None
 
 
 def fill_report(
@@ -108,6 +113,7 @@ def fill_report(
     first = pd.Timestamp(table.index[0]).date()
     update = SettingsUpdate(
         company=company_name(config, company),
+        currency=_config_text(config, "currency"),
         fy_start=dt.date(first.year, first.month, 1),
         targets=dict(config.targets),
     )
