@@ -119,9 +119,15 @@ class Workbook:
         self.info: WorkbookInfo = read_workbook_info(self.path, small)
         missing = contract.missing_names(self.info.names)
         if missing:
+            described = [
+                f"{n} (points to {self.info.unresolved[n]!r}, not to cells of a sheet)"
+                if n in self.info.unresolved
+                else n
+                for n in missing
+            ]
             raise WorkbookError(
                 self.path,
-                "not a KPI workbook: it lacks the names " + ", ".join(missing),
+                "not a KPI workbook: it lacks the names " + ", ".join(described),
                 hint=DOCS_HINT
                 + "; start from the bundled template (kpi-xl fill without --template)",
             )
