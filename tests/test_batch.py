@@ -140,7 +140,6 @@ def test_refresh_refuses_a_workbook_open_in_excel(
     assert report.read_bytes() == before
     (tmp_path / "~$report.xlsx").unlink()
     assert main(["refresh", str(report), "--from", str(exports)]) == 0
-    assert (tmp_path / "report.xlsx.bak").read_bytes() == before
 
 
 def test_fill_refuses_to_write_into_the_exports(
@@ -221,3 +220,18 @@ def test_refresh_with_exports_of_another_year_is_a_clear_error(
     assert main(["refresh", str(report), "--from", str(other)]) == 2
     assert "2024-01 to 2024-12" in capsys.readouterr().err
     assert report.read_bytes() == before
+
+
+def test_refresh_with_the_same_exports_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exports = tmp_path / "exports"
+    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
+    report = tmp_path / "r.xlsx"
+    assert main(["fill", "--from", str(exports), "--out", str(report)]) == 0
+    before = report.read_bytes()
+    capsys.readouterr()
+    assert main(["refresh", str(report), "--from", str(exports)]) == 0
+    assert "already up to date" in capsys.readouterr().out
+    assert report.read_bytes() == before
+    assert not (tmp_path / "r.xlsx.bak").exists()

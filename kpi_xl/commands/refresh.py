@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {warning}", file=sys.stderr)
     s = result.summary
     months = ", ".join(f"{m:%Y-%m}" for m in s.months) or "none"
-    print(f"{args.workbook}: refreshed ({s.cells} cells; months from the exports: {months})")
+    changed = f"{s.cells} cells changed" if s.cells else "already up to date, not rewritten"
+    print(f"{args.workbook}: {changed} (months in the exports: {months})")
     if s.backup is not None:
         print(f"previous version kept as {s.backup}")
     return 0

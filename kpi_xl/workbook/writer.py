@@ -267,8 +267,21 @@ class Workbook:
                 value = values[name]
                 cells: list[CellValue] = list(value) if isinstance(value, list) else [value]
                 self._write_name(name, cells, out, True)
+        if only_changes:
+            out = self._changed_only(out)
         count = sum(len(cells) for cells in out.values())
         return out, WriteSummary(self.path, tuple(written), count, settings)
+
+    def _changed_only(self, out: dict[str, dict[Cell, bytes]]) -> dict[str, dict[Cell, bytes]]:
+        """The edits whose bytes differ from the cell as it is (a same-data refresh is a no-op)."""
+        kept: dict[str, dict[Cell, bytes]] = {}
+        for part, cells in out.items():
+            sheet = self.sheets[part]
+            for cell, data in cells.items():
+                old = sheet.cells.get(cell)
+                if old is None or sheet.data[old.start : old.end] != data:
+                    kept.setdefault(part, {})[cell] = data
+        return kept
 
     def _apply(
         self,
@@ -365,7 +378,9 @@ class Workbook:
     def save(self, dest: Path, edits: Mapping[str, Mapping[Cell, bytes]]) -> None:
         """Write the workbook with ``edits`` applied, atomically."""
         parts = {part: self.sheets[part].plan(cells).render(cells) for part, cells in edits.items()}
-        parts[self.info.workbook_part] = full_calc_on_load(self.workbook_xml)
+        calc = full_calc_on_load(self.workbook_xml)
+        if calc != self.workbook_xml:
+            parts[self.info.workbook_part] = calc
         write_package(dest, self.members, parts)
 
 
@@ -489,7 +504,8 @@ def refresh(
     """Update a report in place with new monthly ``data``, changing only owned cells.
 
     Refused while the workbook is open in Excel or LibreOffice.  The previous
-    file is kept as ``<name>.bak`` unless ``backup`` is False.  ``workbook``:
+    file is kept as ``<name>.bak`` unless ``backup`` is False; when nothing
+    changes, nothing is written (and no backup made).  ``workbook``:
     the same file already opened (to read its months first).
     """
     path = Path(path)
@@ -497,6 +513,8 @@ def refresh(
     workbook = workbook or Workbook(path)
     edits, summary = workbook.edits(data, only_changes=True)
     saved: Path | None = None
+    if not edits and full_calc_on_load(workbook.workbook_xml) == workbook.workbook_xml:
+        return summary  # already up to date: the file is not even rewritten
     if backup:
         saved = backup_path(path)
         tmp = saved.with_name(saved.name + ".tmp")
