@@ -23,6 +23,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -164,13 +165,33 @@ def run_batch(
         templates = [template] if template else [template_path(x) for x in ("fr", "en")]
         gc.freeze()  # forked workers then share the parent's objects without copying pages
         try:
-            with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(templates,)) as pool:
-                futures = {pool.submit(run_client, j): j for j in work}
-                for future in as_completed(futures):
-                    done(future.result())
+            _run_pool(work, jobs, templates, done)
         finally:
             gc.unfreeze()
     return [results[c.name] for c in clients]
+
+
+def _run_pool(
+    work: list[Job], jobs: int, templates: list[Path], done: Callable[[ClientResult], None]
+) -> None:
+    """Run the jobs in worker processes; a dead worker fails its clients, not the batch."""
+    pool = ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(templates,))
+    try:
+        futures = {pool.submit(run_client, j): j for j in work}
+        for future in as_completed(futures):
+            try:
+                done(future.result())
+            except BrokenProcessPool as exc:
+                job = futures[future]
+                done(
+                    ClientResult(
+                        job.client.name, "failed", f"the worker process died ({exc})", None
+                    )
+                )
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)  # outputs are atomic: nothing half-written
+        raise
+    pool.shutdown()
 
 
 def summary_csv(results: list[ClientResult]) -> str:

@@ -16,8 +16,9 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from kpi_xl import sample_data
-from kpi_xl.batch import SUMMARY_NAME, run_batch
+from kpi_xl import batch, sample_data
+from kpi_xl.batch import SUMMARY_NAME, ClientResult, Job, run_batch
+from kpi_xl.batch import run_client as real_run_client
 from kpi_xl.cli import main
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -235,3 +236,24 @@ def test_refresh_with_the_same_exports_changes_nothing(
     assert "already up to date" in capsys.readouterr().out
     assert report.read_bytes() == before
     assert not (tmp_path / "r.xlsx.bak").exists()
+
+
+def _dying(job: Job) -> ClientResult:
+    """A client whose worker process dies (as under the OOM killer)."""
+    if job.client.name == "client_002":
+        os._exit(9)
+    return real_run_client(job)
+
+
+def test_a_dead_worker_fails_its_clients_not_the_batch(
+    portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "run_client", _dying)  # forked workers inherit the patch
+    results = run_batch(portfolio, tmp_path / "out", jobs=2, force=True)
+    by_client = {r.client: r for r in results}
+    assert by_client["client_002"].status == "failed"
+    assert "worker process died" in by_client["client_002"].message
+    assert len(results) == 4
+    for r in results:
+        if r.status == "ok":
+            assert r.output is not None and zipfile.ZipFile(r.output).testzip() is None
