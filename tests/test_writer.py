@@ -318,9 +318,7 @@ def test_a_formula_the_user_typed_in_an_input_cell_is_kept(tmp_path: Path) -> No
 
 def test_a_name_pointing_to_ref_error_is_explained(template: Path, tmp_path: Path) -> None:
     path = tmp_path / "ref.xlsx"
-    data = members(template)["xl/workbook.xml"].replace(
-        b">Inputs!$B$2:$M$2<", b">Inputs!#REF!<"
-    )
+    data = members(template)["xl/workbook.xml"].replace(b">Inputs!$B$2:$M$2<", b">Inputs!#REF!<")
     _rewrite(template, path, "xl/workbook.xml", data)
     with pytest.raises(WorkbookError, match=r"in_revenue \(points to 'Inputs!#REF!'"):
         Template(path)
