@@ -142,7 +142,30 @@ def run_batch(
     template: Path | None = None,
     on_done: Callable[[ClientResult], None] | None = None,
 ) -> list[ClientResult]:
-    """Fill every client of ``portfolio`` into ``out_dir``; results in client order."""
+    """Fill every client of ``portfolio`` into ``out_dir``.
+
+    Parameters
+    ----------
+    portfolio : Path
+        One sub-folder per client: its exports and an optional ``kpi_xl.toml``.
+    out_dir : Path
+        Where ``<client>.xlsx`` reports go (created if needed).
+    jobs : int, optional
+        Worker processes; default the CPU count.  1 runs in this process.
+    force : bool
+        Rewrite reports that are newer than their inputs too.
+    lang : str, optional
+        Language of every report; default each client's config.
+    template : Path, optional
+        A template instead of the bundled ones.
+    on_done : callable, optional
+        Called with each :class:`ClientResult` as it completes (progress bar).
+
+    Returns
+    -------
+    list of ClientResult
+        One per client, in client order.
+    """
     clients = find_clients(portfolio)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

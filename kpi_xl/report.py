@@ -101,9 +101,33 @@ def fill_report(
 ) -> ReportResult:
     """Fill a new report at ``out`` from the exports of ``exports_dir``.
 
-    ``year`` is the calendar year the fiscal year starts in (default: the
-    fiscal year of the latest month with data).  Company, fiscal year start
-    and targets of the config are written into the Settings sheet.
+    Parameters
+    ----------
+    exports_dir : Path
+        The folder of exports (never written).
+    out : Path
+        The report to write; refused inside ``exports_dir`` or over the template.
+    template : Path or Template
+        The bundled template or any workbook defining the contract names.
+    year : int, optional
+        Calendar year the fiscal year starts in; default the fiscal year of
+        the latest month with data.
+    config_path : Path, optional
+        Config file; default the folder's ``kpi_xl.toml``.
+    company : str, optional
+        Company name; default the config's, else the template's.
+
+    Returns
+    -------
+    ReportResult
+        What was written, the exports read and the fiscal year's table.
+
+    Raises
+    ------
+    InputFileError
+        A bad export or config, or a year the exports do not cover.
+    WorkbookError
+        A bad template, or an output that is open or misplaced.
     """
     tpl_path = template.path if isinstance(template, Template) else Path(template)
     _check_output(out, exports_dir, tpl_path)

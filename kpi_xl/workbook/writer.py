@@ -76,7 +76,10 @@ class SettingsUpdate:
 
 @dataclass(frozen=True)
 class WriteSummary:
-    """What a fill or refresh did."""
+    """What a fill or refresh did.
+
+    ``cells`` is the number of cells written by a fill, or changed by a refresh.
+    """
 
     path: Path
     months: tuple[dt.date, ...]  # months whose inputs were written
@@ -452,7 +455,7 @@ class Template:
     def fill(
         self, data: pd.DataFrame, dest: Path, update: SettingsUpdate | None = None
     ) -> WriteSummary:
-        """Write a new report at ``dest`` (atomically) from monthly ``data``."""
+        """Write a new report at ``dest`` (atomically) from monthly ``data``; see :func:`fill`."""
         blob, summary = self.render(data, update)
         write_atomic(Path(dest), blob)
         return WriteSummary(Path(dest), summary.months, summary.cells, summary.settings)
@@ -463,9 +466,28 @@ def fill(
 ) -> WriteSummary:
     """A new report at ``dest`` from ``template`` and monthly ``data``.
 
-    ``data`` is indexed by month starts and has input ids as columns (the
-    importers' monthly table); the workbook's months decide which rows are
-    used.
+    Parameters
+    ----------
+    template : Path or Template
+        A workbook defining the contract names, or one already parsed.
+    data : DataFrame
+        Monthly inputs: month-start index, input ids as columns (the
+        importers' table).  The workbook's months decide which rows are used;
+        a NaN leaves the cell as the template has it.
+    dest : Path
+        The report to write (replaced atomically if it exists).
+    update : SettingsUpdate, optional
+        Company, fiscal year start, currency and targets to write.
+
+    Returns
+    -------
+    WriteSummary
+        The months written, the number of cells written and the settings used.
+
+    Raises
+    ------
+    WorkbookError
+        The template is not a readable, safe xlsx or lacks contract names.
     """
     tpl = template if isinstance(template, Template) else Template(Path(template))
     return tpl.fill(data, dest, update)
@@ -503,10 +525,29 @@ def refresh(
 ) -> WriteSummary:
     """Update a report in place with new monthly ``data``, changing only owned cells.
 
-    Refused while the workbook is open in Excel or LibreOffice.  The previous
-    file is kept as ``<name>.bak`` unless ``backup`` is False; when nothing
-    changes, nothing is written (and no backup made).  ``workbook``:
-    the same file already opened (to read its months first).
+    Parameters
+    ----------
+    path : Path
+        The report.  Refused while Excel or LibreOffice has it open.
+    data : DataFrame
+        Monthly inputs as for :func:`fill`; only the workbook's own months are
+        read, and a NaN (a month or an input the exports do not give) keeps
+        what the workbook holds.
+    backup : bool
+        Keep the previous file as ``<name>.bak`` (default True).
+    workbook : Workbook, optional
+        The same file already opened (to read its months first).
+
+    Returns
+    -------
+    WriteSummary
+        ``cells`` counts the cells that changed; when none did, nothing is
+        written and no backup is made.
+
+    Raises
+    ------
+    WorkbookError
+        The workbook is open, unreadable, unsafe or not a KPI workbook.
     """
     path = Path(path)
     check_not_open(path)
