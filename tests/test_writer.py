@@ -322,3 +322,21 @@ def test_a_name_pointing_to_ref_error_is_explained(template: Path, tmp_path: Pat
     _rewrite(template, path, "xl/workbook.xml", data)
     with pytest.raises(WorkbookError, match=r"in_revenue \(points to 'Inputs!#REF!'"):
         Template(path)
+
+
+def test_fill_rewrites_chart_caches_of_known_series(tmp_path: Path) -> None:
+    template = build_contract_workbook(tmp_path / "t.xlsx", extras=True)
+    table = sample_table()
+    out = tmp_path / "r.xlsx"
+    fill(template, table, out)
+    chart = members(out)["xl/charts/chart1.xml"]
+    root = etree.fromstring(chart)
+    c = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    cache = root.find(".//c:val/c:numRef/c:numCache", c)
+    assert cache is not None
+    points = {
+        int(p.get("idx", "-1")): float(p.findtext("c:v", "nan", c))
+        for p in cache.iterfind("c:pt", c)
+    }
+    assert cache.find("c:ptCount", c).get("val") == "12"  # type: ignore[union-attr]
+    assert points == pytest.approx(dict(enumerate(table["revenue"].iloc[:9])))

@@ -24,7 +24,7 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOC = "/officeDocument"
 SHARED_STRINGS = "/sharedStrings"
 
-_REF = re.compile(
+REF = re.compile(
     r"^(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'!\s]+))!"
     r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>\d+))?$"
 )
@@ -97,7 +97,7 @@ def _rels(path: Path, members: Mapping[str, bytes], part: str) -> dict[str, tupl
     return out
 
 
-def _range_cells(match: re.Match[str]) -> tuple[Cell, ...]:
+def range_cells(match: re.Match[str]) -> tuple[Cell, ...]:
     c1, r1 = column_number(match["c1"]), int(match["r1"])
     c2 = column_number(match["c2"]) if match["c2"] else c1
     r2 = int(match["r2"]) if match["r2"] else r1
@@ -139,11 +139,11 @@ def read_workbook_info(path: Path, members: Mapping[str, bytes]) -> WorkbookInfo
             date1904 = el.get("date1904", "0").lower() in ("1", "true")
         elif tag == "definedName" and el.get("localSheetId") is None:
             text = (el.text or "").strip()
-            match = _REF.match(text)
+            match = REF.match(text)
             name = el.get("name", "")
             sheet = (match["quoted"] or "").replace("''", "'") or match["plain"] if match else ""
             if match and sheet in sheets:
-                names[name] = NameRef(name, sheet, sheets[sheet], _range_cells(match))
+                names[name] = NameRef(name, sheet, sheets[sheet], range_cells(match))
             else:
                 unresolved[name] = text
     shared = next((t for k, t in rels.values() if k == SHARED_STRINGS), None)

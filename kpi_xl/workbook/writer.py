@@ -41,6 +41,7 @@ from kpi_xl.errors import WorkbookError
 from kpi_xl.monthly import compute_kpis
 from kpi_xl.workbook import contract
 from kpi_xl.workbook.cells import CellValue, SheetXml, SplicePlan, render_cell, serial_date
+from kpi_xl.workbook.charts import refresh_caches
 from kpi_xl.workbook.names import Cell, NameRef, WorkbookInfo, read_workbook_info, shared_strings
 from kpi_xl.workbook.xlsx_package import (
     Member,
@@ -149,6 +150,7 @@ class Workbook:
         self.strings: list[str] = []
         self._values: dict[str, list[CellValue]] = {}  # the parts never change: memoised
         self._masks: dict[int, npt.NDArray[np.bool_]] = {}
+        self.last_values: dict[tuple[str, Cell], CellValue] = {}  # of the last edits()
         if part is not None and part in self._by_name:
             self.strings = shared_strings(
                 self.path, part, decompress(self.path, self._by_name[part])
@@ -273,7 +275,41 @@ class Workbook:
         if only_changes:
             out = self._changed_only(out)
         count = sum(len(cells) for cells in out.values())
+        self.last_values = self._known(table, months, values)
         return out, WriteSummary(self.path, tuple(written), count, settings)
+
+    def _known(
+        self,
+        table: pd.DataFrame,
+        months: list[dt.date],
+        values: Mapping[str, contract.CellValue | list[contract.CellValue]],
+    ) -> dict[tuple[str, Cell], CellValue]:
+        """The value every contract cell shows after the write, by (part, cell)."""
+        known: dict[tuple[str, Cell], CellValue] = {}
+        for ref in (self.names[contract.MONTHS],):
+            known.update(((ref.part, c), m) for c, m in zip(ref.cells, months, strict=False))
+        for input_id in INPUT_IDS:
+            ref = self.names[contract.input_name(input_id)]
+            column = table[input_id].to_numpy(dtype=np.float64)
+            for cell, number in zip(ref.cells, column, strict=False):
+                known[(ref.part, cell)] = None if math.isnan(number) else float(number)
+        for name, ref in self.names.items():
+            value = values.get(name)
+            if value is None or name == contract.MONTHS:
+                continue
+            cells: list[contract.CellValue] = list(value) if isinstance(value, list) else [value]
+            sheet = self.sheets[ref.part]
+            for cell, item in zip(ref.cells, cells, strict=False):
+                if sheet.has_formula(cell):
+                    known[(ref.part, cell)] = item
+        return known
+
+    def lookup(self, sheet: str, cells: tuple[Cell, ...]) -> list[CellValue] | None:
+        """Values of ``cells`` of ``sheet`` after the last :meth:`edits`; None if any is unknown."""
+        part = self.info.sheets.get(sheet)
+        if part is None or any((part, c) not in self.last_values for c in cells):
+            return None
+        return [self.last_values[(part, c)] for c in cells]
 
     def _changed_only(self, out: dict[str, dict[Cell, bytes]]) -> dict[str, dict[Cell, bytes]]:
         """The edits whose bytes differ from the cell as it is (a same-data refresh is a no-op)."""
@@ -436,6 +472,11 @@ class Template:
                 c: sheet.data[x.start : x.end] if (x := sheet.cells.get(c)) else b"" for c in cells
             }
         self._workbook_xml = full_calc_on_load(wb.workbook_xml)
+        self._charts = {
+            m.name: decompress(self.path, m)
+            for m in wb.members
+            if m.name.startswith("xl/charts/chart") and m.name.endswith(".xml")
+        }
         self.mtime = os.stat(self.path).st_mtime
 
     def render(
@@ -447,6 +488,10 @@ class Template:
         for part, plan in self._plans.items():
             cells = {**self._original[part], **edits.get(part, {})}
             parts[part] = plan.render(cells)
+        for part, xml in self._charts.items():
+            chart = refresh_caches(xml, self.workbook.lookup, self.workbook.info.date1904)
+            if chart != xml:
+                parts[part] = chart
         members = [
             replaced(m, parts[m.name], 1) if m.name in parts else m for m in self.workbook.members
         ]
