@@ -4,8 +4,11 @@ Put it in the exports folder (``kpi-xl compute --from DIR`` finds it there) or
 pass ``--config FILE``.  Every key is optional; an unknown key is an error
 naming it, so a typo never silently does nothing.  Schema (defaults shown)::
 
+    company = "Maison Lavande SAS"   # the report's title
+    currency = "EUR"                 # shown in the report's amounts
     language = "fr"                  # "fr" or "en": labels of the outputs
-    fiscal_year_start_month = 1      # 1 = January ... 9 = September
+    fiscal_year_start_month = 9      # 1 = January ... 9 = September; default: the
+                                     #   FEC's closing month + 1, else January
     trailing_months = 12             # window of an "active" customer (orders)
     ignore = ["notes.txt"]           # file-name patterns of the folder to skip
 
@@ -124,8 +127,10 @@ class SurveysConfig:
 class Config:
     """Everything a company may set; ``Config()`` is the all-defaults config."""
 
+    company: str | None = None
+    currency: str | None = None
     language: Literal["fr", "en"] = "fr"
-    fiscal_year_start_month: int = 1
+    fiscal_year_start_month: int | None = None
     trailing_months: int = 12
     ignore: tuple[str, ...] = ()
     targets: Mapping[str, float] = field(default_factory=dict)
@@ -217,12 +222,21 @@ class _Reader:
         }
         if key in sections:
             return sections[key](value)
+        if key in ("company", "currency"):
+            return self.free_text(key, value)
         if key in ("fiscal_year_start_month", "trailing_months"):
             low, high = (1, 12) if key == "fiscal_year_start_month" else (1, 120)
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 self.error(key, "bad value for", value, f"a whole number from {low} to {high}")
             return value
         return self.choice(key, value)
+
+    def free_text(self, key: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+            self.error(key, "bad value for", value, "a text of 1 to 200 characters")
+        if key == "currency" and not value.strip().isalpha():
+            self.error(key, "bad value for", value, 'a currency code such as "EUR"')
+        return str(value).strip()
 
     def choice(self, key: str, value: Any) -> Any:
         if value not in _CHOICES[key]:

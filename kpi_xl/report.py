@@ -132,7 +132,9 @@ def fill_report(
     tpl_path = template.path if isinstance(template, Template) else Path(template)
     _check_output(out, exports_dir, tpl_path)
     config, exports = load_inputs(exports_dir, config_path)
-    table = fiscal_year_table(exports.monthly, year, config.fiscal_year_start_month)
+    table = fiscal_year_table(
+        exports.monthly, year, exports.fiscal_start_month(config.fiscal_year_start_month)
+    )
     _check_has_data(table, exports, Path(exports_dir))
     first = pd.Timestamp(table.index[0]).date()
     update = SettingsUpdate(

@@ -95,7 +95,9 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config or find_config(folder))
     exports = read_exports(folder, config)
     _report(exports)
-    table = fiscal_year_table(exports.monthly, args.year, config.fiscal_year_start_month)
+    table = fiscal_year_table(
+        exports.monthly, args.year, exports.fiscal_start_month(config.fiscal_year_start_month)
+    )
     inputs = table[list(INPUT_IDS)]
     result = compute_kpis(inputs)
     if args.format == "csv":

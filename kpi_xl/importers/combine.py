@@ -17,6 +17,7 @@ Which source fills what, when several could (see docs/importers.md):
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,26 @@ class Exports:
     warnings: list[str] = field(default_factory=list)
     cohorts: pd.DataFrame | None = None
     comments: pd.DataFrame | None = None
+
+    def fiscal_start_month(self, configured: int | None = None) -> int:
+        """First month of the fiscal year: the config's, else the FEC's, else January.
+
+        A FEC's legal file name ends with its closing date (``SirenFECAAAAMMJJ``),
+        so ``0000000001FEC20220831.txt`` closes in August and its year starts in
+        September; a FEC without that name starts its year at its first month.
+        """
+        if configured is not None:
+            return configured
+        fecs = [s for s in self.sources if s.kind == "fec"]
+        for source in fecs:
+            closing = _FEC_NAME.search(source.path.name)
+            if closing and 1 <= int(closing["month"]) <= 12:
+                return int(closing["month"]) % 12 + 1
+        firsts = [s.first_month for s in fecs if s.first_month is not None]
+        return min(firsts).month if firsts else 1
+
+
+_FEC_NAME = re.compile(r"FEC(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})", re.IGNORECASE)
 
 
 @dataclass
