@@ -61,13 +61,3 @@ def test_module_entry_point_runs():
     )  # fmt: skip
     assert done.returncode == 0
     assert "KPI_ROI" in done.stdout
-
-
-def test_readme_python_examples_run():
-    import doctest
-
-    result = doctest.testfile(
-        str(ROOT / "README.md"), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE
-    )
-    assert result.attempted >= 5
-    assert result.failed == 0
