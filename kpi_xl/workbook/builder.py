@@ -16,6 +16,8 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 from pathlib import Path
 
 import numpy as np
@@ -26,11 +28,12 @@ from kpi_xl import catalog
 from kpi_xl.errors import KpiValueError
 from kpi_xl.monthly import compute_kpis
 from kpi_xl.workbook import texts
+from kpi_xl.workbook.cached import FormulaCell, FormulaSource
 from kpi_xl.workbook.context import Context
-from kpi_xl.workbook.contract import N_MONTHS, Settings, formula_values
+from kpi_xl.workbook.contract import N_MONTHS, CachedValue, Settings, formula_values
 from kpi_xl.workbook.layout import Sheets
-from kpi_xl.workbook.sheets_dashboard import write_dashboard
-from kpi_xl.workbook.sheets_data import write_inputs, write_kpis
+from kpi_xl.workbook.sheets_dashboard import dashboard_values, write_dashboard
+from kpi_xl.workbook.sheets_data import kpis_sheet_values, write_inputs, write_kpis
 from kpi_xl.workbook.sheets_settings import write_howto, write_settings
 
 #: The fiscal year the bundled templates start with.  A fixed date (not
@@ -87,10 +90,17 @@ def build_workbook(
     settings = settings or default_settings(lang)
     settings.lang = lang
     table = empty_inputs() if inputs is None else _checked_inputs(inputs)
-    values = formula_values(table, compute_kpis(table), settings)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook(str(path), {"constant_memory": False})
+    _write(workbook, lang, settings, table)
+    workbook.close()
+    return path
+
+
+def _write(workbook: Workbook, lang: str, settings: Settings, table: pd.DataFrame) -> Context:
+    """Every sheet of the template into ``workbook``; the context holds the formula recipe."""
+    values = cell_values(settings, table)
     ctx = Context(workbook, lang, settings, table, values, Sheets.for_lang(lang))
     _add_sheets(ctx)
     write_howto(ctx)
@@ -107,8 +117,72 @@ def build_workbook(
         }
     )
     workbook.set_calc_mode("auto")
-    workbook.close()
-    return path
+    return ctx
+
+
+def cell_values(
+    settings: Settings, inputs: pd.DataFrame
+) -> dict[str, CachedValue | list[CachedValue]]:
+    """The value of every formula cell of a template, by recipe key (see :mod:`.cached`).
+
+    Parameters
+    ----------
+    settings
+        What the Settings sheet holds (a focus slot may be ``""``: empty).
+    inputs
+        12 rows of monthly inputs, one column per input id (NaN: empty).
+
+    Returns
+    -------
+    dict
+        :func:`~kpi_xl.workbook.contract.formula_values` plus the values of
+        the helper cells (Dashboard title, sparkline and chart helpers,
+        traffic-light markers, the KPIs sheet's target column).
+    """
+    table = inputs.reset_index(drop=True)
+    values: dict[str, CachedValue | list[CachedValue]] = {}
+    for key, value in formula_values(table, compute_kpis(table), settings).items():
+        values[key] = list(value) if isinstance(value, list) else value
+    values.update(kpis_sheet_values(settings))
+    values.update(dashboard_values(settings, values))
+    return values
+
+
+@functools.cache
+def formula_recipe(lang: str) -> tuple[FormulaSource, ...]:
+    """Every formula cell the builder writes for ``lang``, and the key of its value.
+
+    The recipe is recorded by running the builder itself (without saving a
+    file), so it can never drift from the templates; it depends on the
+    language only, and is computed once per process.
+    """
+    if lang not in catalog.LANGS:
+        raise KpiValueError("lang", f"must be one of {', '.join(catalog.LANGS)}, not {lang!r}")
+    workbook = Workbook(io.BytesIO(), {"in_memory": True})
+    return tuple(_write(workbook, lang, default_settings(lang), empty_inputs()).recipe)
+
+
+def formula_cells(lang: str, settings: Settings, inputs: pd.DataFrame) -> list[FormulaCell]:
+    """Every formula cell of a ``lang`` template and the value it shows.
+
+    Parameters
+    ----------
+    lang
+        ``"fr"`` or ``"en"``.
+    settings
+        The workbook's settings (company, fiscal year start, targets, focus KPIs).
+    inputs
+        12 rows of monthly inputs, one column per input id.
+
+    Returns
+    -------
+    list of FormulaCell
+        Sheet, 0-based row and column, formula and value (a number, text,
+        date or :class:`~kpi_xl.workbook.contract.ExcelError`), in the order
+        the builder writes them.
+    """
+    values = cell_values(settings, inputs)
+    return [source.cell(values) for source in formula_recipe(lang)]
 
 
 def _add_sheets(ctx: Context) -> None:

@@ -13,7 +13,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_xl.workbook import styles
-from kpi_xl.workbook.contract import CellValue, Settings
+from kpi_xl.workbook.cached import FormulaSource, Values
+from kpi_xl.workbook.contract import CachedValue, ExcelError, Settings
 from kpi_xl.workbook.layout import Sheets
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -42,18 +43,20 @@ def span(sheet: str, row: int, first_col: int, last_row: int, last_col: int) -> 
 class Context:
     """The state of one template build.
 
-    ``values`` are the Python values of every contract formula
-    (:func:`kpi_xl.workbook.contract.formula_values`): they become the cached
-    results XlsxWriter writes, so a previewer that does not recalculate shows
-    what Excel would.
+    ``values`` are the Python values of every formula cell (the contract's,
+    :func:`kpi_xl.workbook.contract.formula_values`, and the sheets' helper
+    cells): they become the cached results XlsxWriter writes, so a previewer
+    that does not recalculate shows what Excel would.  ``recipe`` records
+    every formula written (:meth:`formula`), for the writer.
     """
 
     workbook: Workbook
     lang: str
     settings: Settings
     inputs: pd.DataFrame
-    values: dict[str, CellValue | list[CellValue]]
+    values: Values
     sheets: Sheets
+    recipe: list[FormulaSource] = field(default_factory=list)
     _formats: dict[tuple[tuple[str, Any], ...], Any] = field(default_factory=dict)
 
     def fmt(self, **props: Any) -> Any:
@@ -65,12 +68,20 @@ class Context:
         return self._formats[key]
 
     def cached(self, name: str, month: int | None = None) -> float | str:
-        """The cached value of a contract formula cell, in the form XlsxWriter writes."""
-        value = self.values[name]
-        if isinstance(value, list):
-            assert month is not None, name
-            value = value[month]
-        return cell_cache(value)
+        """The cached value of a formula cell, in the form XlsxWriter writes."""
+        return cell_cache(FormulaSource("", 0, 0, "", name, month).value(self.values))
+
+    def formula(
+        self, ws: Worksheet, row: int, col: int, formula: str, fmt: Any, key: str,
+        month: int | None = None,
+    ) -> None:  # fmt: skip
+        """Write a formula showing the value ``values[key]`` (its ``month`` for a row).
+
+        Every formula of the builder goes through here, so the recipe the
+        writer uses to refresh cached values lists them all.
+        """
+        self.recipe.append(FormulaSource(ws.name, row, col, formula, key, month))
+        ws.write_formula(row, col, formula, fmt, self.cached(key, month))
 
     def define(
         self, name: str, sheet: str, row: int, col: int, last_col: int | None = None
@@ -84,8 +95,13 @@ class Context:
         return found
 
 
-def cell_cache(value: CellValue) -> float | str:
-    """A Python value as a formula's cached result: dates as serials, NaN as ''."""
+def cell_cache(value: CachedValue) -> float | str:
+    """A Python value as a formula's cached result: dates as serials, NaN as ''.
+
+    XlsxWriter writes an error code such as ``"#N/A"`` as an error (``t="e"``).
+    """
+    if isinstance(value, ExcelError):
+        return value.code
     if isinstance(value, dt.date):
         return excel_serial(value)
     if isinstance(value, float) and math.isnan(value):

@@ -50,6 +50,22 @@ DASH_FIELDS = ("name", "value", "target", "status", "change", "action")
 CellValue = float | str | dt.date
 
 
+@dataclass(frozen=True)
+class ExcelError:
+    """An error value a formula shows, such as ``#N/A`` (cached as ``t="e"``)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+#: ``NA()``: the helper cells behind charts and sparklines show it for an empty month.
+NA = ExcelError("#N/A")
+#: Any value a formula cell can cache: a number, a text, a date or an error.
+CachedValue = CellValue | ExcelError
+
+
 def input_name(input_id: str) -> str:
     return f"in_{input_id}"
 
@@ -154,8 +170,8 @@ def formula_values(
 def _dash_values(
     slot: int, settings: Settings, values: dict[str, CellValue | list[CellValue]]
 ) -> dict[str, CellValue | list[CellValue]]:
-    if slot > len(settings.focus):
-        return {dash_name(slot, f): "" for f in DASH_FIELDS}
+    if slot > len(settings.focus) or not settings.focus[slot - 1]:
+        return {dash_name(slot, f): "" for f in DASH_FIELDS}  # an empty or unknown slot
     kpi = catalog.get(settings.focus[slot - 1])
     target = settings.targets.get(kpi.id)
     out: dict[str, CellValue | list[CellValue]] = {

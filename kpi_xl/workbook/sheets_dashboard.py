@@ -16,13 +16,17 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from kpi_xl import catalog
 from kpi_xl.catalog import Status, Unit
 from kpi_xl.workbook import layout, styles, texts
-from kpi_xl.workbook.context import Context, cell_cache, span
+from kpi_xl.workbook.cached import Values
+from kpi_xl.workbook.context import Context, span
 from kpi_xl.workbook.contract import (
     DASH_MONTH,
     FOCUS_SLOTS,
     MONTHS,
     N_MONTHS,
+    NA,
     SET_COMPANY,
+    CachedValue,
+    Settings,
     dash_name,
     focus_name,
 )
@@ -65,6 +69,50 @@ def _input_block(ctx: Context) -> str:
     return span(ctx.sheets.inputs, layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL, last, LAST_MONTH_COL)  # fmt: skip
 
 
+#: Keys of the values of the Dashboard's formula cells outside the contract.
+TITLE = "_title"
+MARGIN, MARGIN_TARGET = "_margin", "_margin_target"
+
+
+def helper_key(slot: int, what: str) -> str:
+    """Key of a tile's helper value: ``match``, ``unit``, ``light`` or ``trend`` (12 months)."""
+    return f"_dash_{slot}_{what}"
+
+
+def _number_or_na(value: CachedValue) -> CachedValue:
+    """A chart or sparkline point: the number, or #N/A (skipped) for an empty month."""
+    return value if isinstance(value, float | int) else NA
+
+
+def dashboard_values(
+    settings: Settings, values: Values
+) -> dict[str, CachedValue | list[CachedValue]]:
+    """Values of the Dashboard's formula cells outside the contract, from the contract's.
+
+    ``values`` are :func:`kpi_xl.workbook.contract.formula_values` for the same settings.
+    """
+    title = texts.DASH_TITLE(settings.lang)
+    out: dict[str, CachedValue | list[CachedValue]] = {
+        TITLE: f"{title} — {settings.company}" if settings.company else title
+    }
+    for slot in range(1, FOCUS_SLOTS + 1):
+        index = _focus_index(settings, slot)
+        kpi = None if index is None else catalog.KPIS[index]
+        months = [] if kpi is None else values[kpi.defined_name]
+        out[helper_key(slot, "match")] = "" if index is None else index + 1
+        out[helper_key(slot, "unit")] = "" if kpi is None else kpi.unit.value
+        out[helper_key(slot, "light")] = LIGHT if values[dash_name(slot, "status")] else ""
+        out[helper_key(slot, "trend")] = [
+            _number_or_na(months[m]) if isinstance(months, list) else NA for m in range(N_MONTHS)
+        ]
+    margin = catalog.get(MARGIN_KPI)
+    monthly = values[margin.defined_name]
+    target = settings.targets.get(margin.id)
+    out[MARGIN] = [_number_or_na(v) for v in (monthly if isinstance(monthly, list) else [])]
+    out[MARGIN_TARGET] = [NA if target is None else float(target)] * N_MONTHS
+    return out
+
+
 def write_dashboard(ctx: Context) -> None:
     ws = ctx.sheet(ctx.sheets.dashboard)
     ws.hide_gridlines(2)
@@ -88,23 +136,21 @@ def _columns(ws: Any) -> None:
 def _title(ctx: Context, ws: Any) -> None:
     lang = ctx.lang
     title = texts.DASH_TITLE(lang)
-    company = ctx.settings.company
     ws.set_row(layout.DASH_ROW_TITLE, 34)
-    ws.write_formula(
-        layout.DASH_ROW_TITLE, layout.DASH_COL_LIGHT,
+    ctx.formula(
+        ws, layout.DASH_ROW_TITLE, layout.DASH_COL_LIGHT,
         f'=IF({SET_COMPANY}="","{title}","{title} — "&{SET_COMPANY})',
-        ctx.fmt(bold=True, font_size=20, font_color=styles.NAVY),
-        f"{title} — {company}" if company else title,
+        ctx.fmt(bold=True, font_size=20, font_color=styles.NAVY), TITLE,
     )  # fmt: skip
     ws.write(layout.DASH_ROW_TITLE, layout.DASH_COL_TREND, texts.DASH_MONTH(lang),
              ctx.fmt(font_color=styles.GREY, align="right"))  # fmt: skip
     block = _input_block(ctx)
-    ws.write_formula(
-        layout.DASH_ROW_TITLE, layout.DASH_COL_ACTION,
+    ctx.formula(
+        ws, layout.DASH_ROW_TITLE, layout.DASH_COL_ACTION,
         f'=IF(COUNT({block})=0,"",INDEX({MONTHS},{last_index(block, N_MONTHS)}))',
         ctx.fmt(bold=True, font_size=16, font_color=styles.BLUE, num_format=styles.month_format(lang, "long"),
                 align="left"),
-        ctx.cached(DASH_MONTH),
+        DASH_MONTH,
     )  # fmt: skip
     ctx.define(DASH_MONTH, ws.name, layout.DASH_ROW_TITLE, layout.DASH_COL_ACTION)
     ws.write(layout.DASH_ROW_SUBTITLE, layout.DASH_COL_LIGHT, texts.DASH_SUBTITLE(lang),
@@ -136,8 +182,8 @@ def _header(ctx: Context, ws: Any) -> None:
     ws.write(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_ROW, "#", small)
     ws.write(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_UNIT, "unit", small)
     for m in range(N_MONTHS):
-        ws.write_formula(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_FIRST_MONTH + m,
-                         f"=INDEX({MONTHS},{m + 1})", small, ctx.cached(MONTHS, m))  # fmt: skip
+        ctx.formula(ws, layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_FIRST_MONTH + m,
+                    f"=INDEX({MONTHS},{m + 1})", small, MONTHS, m)  # fmt: skip
 
 
 def _tile(ctx: Context, ws: Any, slot: int) -> None:
@@ -146,20 +192,19 @@ def _tile(ctx: Context, ws: Any, slot: int) -> None:
     line = {"bottom": 1, "bottom_color": styles.BORDER}
     match = xl_rowcol_to_cell(row, layout.DASH_COL_HELP_ROW, col_abs=True)
     name = dash_name(slot, "name")
-    kpi_index = _focus_index(ctx, slot)
     small = ctx.fmt(font_color=styles.GREY, font_size=8, **line)
     names = _kpi_column(ctx, layout.KPI_COL_NAME)
-    ws.write_formula(
-        row, layout.DASH_COL_HELP_ROW,
+    ctx.formula(
+        ws, row, layout.DASH_COL_HELP_ROW,
         f'=IF(ISNA(MATCH({name},{names},0)),"",MATCH({name},{names},0))', small,
-        "" if kpi_index is None else kpi_index + 1,
+        helper_key(slot, "match"),
     )  # fmt: skip
-    ws.write_formula(
-        row, layout.DASH_COL_HELP_UNIT,
+    ctx.formula(
+        ws, row, layout.DASH_COL_HELP_UNIT,
         f'=IF(ISNUMBER({match}),INDEX({_kpi_column(ctx, layout.KPI_COL_UNIT)},{match}),"")',
-        small, "" if kpi_index is None else catalog.KPIS[kpi_index].unit.value,
+        small, helper_key(slot, "unit"),
     )  # fmt: skip
-    _trend_helper(ctx, ws, row, match, kpi_index)
+    _trend_helper(ctx, ws, row, match, slot)
     focus = focus_name(slot)
     _named(ctx, ws, row, layout.DASH_COL_NAME, name, f'=IF(ISTEXT({focus}),{focus},"")',
            ctx.fmt(bold=True, font_size=12, text_wrap=True, font_color=styles.NAVY, **line))  # fmt: skip
@@ -182,38 +227,35 @@ def _tile(ctx: Context, ws: Any, slot: int) -> None:
             formula = f'=IF(ISNUMBER({match}),{source},"")'
         _named(ctx, ws, row, col, dash_name(slot, field_name), formula, fmt)
     status = xl_rowcol_to_cell(row, layout.DASH_COL_STATUS, col_abs=True)
-    ws.write_formula(row, layout.DASH_COL_LIGHT, f'=IF({status}="","","{LIGHT}")',
-                     ctx.fmt(font_size=22, align="center", font_color="#BFBFBF", **line),
-                     LIGHT if ctx.cached(dash_name(slot, "status")) else "")  # fmt: skip
+    ctx.formula(ws, row, layout.DASH_COL_LIGHT, f'=IF({status}="","","{LIGHT}")',
+                ctx.fmt(font_size=22, align="center", font_color="#BFBFBF", **line),
+                helper_key(slot, "light"))  # fmt: skip
     _sparkline(ctx, ws, row)
 
 
-def _focus_index(ctx: Context, slot: int) -> int | None:
+def _focus_index(settings: Settings, slot: int) -> int | None:
     """Position in the catalog of the KPI a slot shows (None for an empty slot)."""
-    if slot > len(ctx.settings.focus):
+    if slot > len(settings.focus) or not settings.focus[slot - 1]:
         return None
-    kpi = catalog.get(ctx.settings.focus[slot - 1])
+    kpi = catalog.get(settings.focus[slot - 1])
     return catalog.KPIS.index(kpi)
 
 
 def _named(ctx: Context, ws: Any, row: int, col: int, name: str, formula: str, fmt: Any) -> None:
-    ws.write_formula(row, col, formula, fmt, ctx.cached(name))
+    ctx.formula(ws, row, col, formula, fmt, name)
     ctx.define(name, ws.name, row, col)
 
 
-def _trend_helper(ctx: Context, ws: Any, row: int, match: str, kpi_index: int | None) -> None:
+def _trend_helper(ctx: Context, ws: Any, row: int, match: str, slot: int) -> None:
     """The 12 months of the slot's KPI, #N/A where empty so sparklines leave a gap."""
     block = _kpi_block(ctx)
     small = ctx.fmt(font_color=styles.GREY, font_size=8, num_format="0.00")
-    values = None if kpi_index is None else ctx.values[catalog.KPIS[kpi_index].defined_name]
     for m in range(N_MONTHS):
         source = f"INDEX({block},{match},{m + 1})"
-        cached: float | str = "#N/A"
-        if isinstance(values, list) and not isinstance(cell_cache(values[m]), str):
-            cached = cell_cache(values[m])
-        ws.write_formula(
-            row, layout.DASH_COL_HELP_FIRST_MONTH + m,
-            f"=IF(ISNUMBER({match}),IF(ISNUMBER({source}),{source},NA()),NA())", small, cached,
+        ctx.formula(
+            ws, row, layout.DASH_COL_HELP_FIRST_MONTH + m,
+            f"=IF(ISNUMBER({match}),IF(ISNUMBER({source}),{source},NA()),NA())", small,
+            helper_key(slot, "trend"), m,
         )  # fmt: skip
 
 
@@ -279,17 +321,13 @@ def _margin_helper(ctx: Context, ws: Any) -> None:
     small = ctx.fmt(font_color=styles.GREY, font_size=8, num_format="0.0%")
     ws.write(row, layout.DASH_COL_HELP_UNIT, kpi.name(ctx.lang), small)
     ws.write(row + 1, layout.DASH_COL_HELP_UNIT, texts.COL_TARGET(ctx.lang), small)
-    values = ctx.values[kpi.defined_name]
-    target = ctx.settings.targets.get(kpi.id)
     for m in range(N_MONTHS):
         col = layout.DASH_COL_HELP_FIRST_MONTH + m
         source = f"INDEX({kpi.defined_name},{m + 1})"
-        cached = cell_cache(values[m]) if isinstance(values, list) else ""
-        ws.write_formula(row, col, f"=IF(ISNUMBER({source}),{source},NA())", small,
-                         "#N/A" if cached == "" else cached)  # fmt: skip
-        ws.write_formula(
-            row + 1, col, f"=IF(ISNUMBER({kpi.target_name}),{kpi.target_name},NA())", small,
-            "#N/A" if target is None else float(target),
+        ctx.formula(ws, row, col, f"=IF(ISNUMBER({source}),{source},NA())", small, MARGIN, m)
+        ctx.formula(
+            ws, row + 1, col, f"=IF(ISNUMBER({kpi.target_name}),{kpi.target_name},NA())", small,
+            MARGIN_TARGET, m,
         )  # fmt: skip
 
 

@@ -9,7 +9,14 @@ from kpi_xl import catalog
 from kpi_xl.catalog import Input, Kpi, Unit
 from kpi_xl.workbook import formulas, layout, styles, texts
 from kpi_xl.workbook.context import Context, ref
-from kpi_xl.workbook.contract import MONTHS, N_MONTHS, SET_FY_START, kpi_field
+from kpi_xl.workbook.contract import (
+    MONTHS,
+    N_MONTHS,
+    SET_FY_START,
+    CachedValue,
+    Settings,
+    kpi_field,
+)
 
 LAST_MONTH_COL = layout.FIRST_MONTH_COL + N_MONTHS - 1
 
@@ -71,10 +78,8 @@ def write_inputs(ctx: Context) -> None:
     )  # fmt: skip
     for m in range(N_MONTHS):
         col = layout.FIRST_MONTH_COL + m
-        ws.write_formula(
-            layout.HEADER_ROW, col, formulas.months_formula(SET_FY_START, m), month_fmt,
-            ctx.cached(MONTHS, m),
-        )  # fmt: skip
+        ctx.formula(ws, layout.HEADER_ROW, col, formulas.months_formula(SET_FY_START, m),
+                    month_fmt, MONTHS, m)  # fmt: skip
     ctx.define(MONTHS, ctx.sheets.inputs, layout.HEADER_ROW, layout.FIRST_MONTH_COL, LAST_MONTH_COL)
     for i, item in enumerate(catalog.INPUTS):
         _input_row(ctx, ws, layout.input_row(i), item)
@@ -137,6 +142,20 @@ def _num(value: float, item: Input) -> str:
     return f"{value:g}"
 
 
+def target_key(kpi: Kpi) -> str:
+    """Key of the value of a KPI's target column (the target, or empty without one)."""
+    return f"_target_{kpi.id}"
+
+
+def kpis_sheet_values(settings: Settings) -> dict[str, CachedValue | list[CachedValue]]:
+    """Values of the KPIs sheet's formula cells outside the contract: the target column."""
+    out: dict[str, CachedValue | list[CachedValue]] = {}
+    for kpi in catalog.KPIS:
+        target = settings.targets.get(kpi.id)
+        out[target_key(kpi)] = "" if target is None else float(target)
+    return out
+
+
 def write_kpis(ctx: Context) -> None:
     """One row per catalog KPI: 12 month formulas, year to date, target, status, action."""
     ws = ctx.sheet(ctx.sheets.kpis)
@@ -150,7 +169,7 @@ def write_kpis(ctx: Context) -> None:
     for m in range(N_MONTHS):
         col = layout.FIRST_MONTH_COL + m
         source = ref(ctx.sheets.inputs, layout.HEADER_ROW, col)
-        ws.write_formula(layout.HEADER_ROW, col, f"={source}", month_fmt, ctx.cached(MONTHS, m))
+        ctx.formula(ws, layout.HEADER_ROW, col, f"={source}", month_fmt, MONTHS, m)
     for i, kpi in enumerate(catalog.KPIS):
         _kpi_row(ctx, ws, layout.kpi_row(i), kpi, grid)
     _traffic_lights(ctx, ws, layout.KPI_COL_STATUS)
@@ -204,16 +223,14 @@ def _kpi_row(ctx: Context, ws: Any, row: int, kpi: Kpi, grid: formulas.Grid) -> 
         if formula is None:  # e.g. month 1 of a month-on-month growth
             ws.write_blank(row, col, None, number)
         else:
-            ws.write_formula(row, col, formula, number, ctx.cached(kpi.defined_name, m))
+            ctx.formula(ws, row, col, formula, number, kpi.defined_name, m)
     ctx.define(kpi.defined_name, ctx.sheets.kpis, row, layout.FIRST_MONTH_COL, LAST_MONTH_COL)
     bold_number = ctx.fmt(num_format=kpi_format(kpi, ctx), bold=True, bg_color=styles.LIGHT_BLUE, **border)  # fmt: skip
     _named_formula(ctx, ws, row, layout.KPI_COL_YTD, kpi_field(kpi.id, "ytd"),
                    formulas.ytd_formula(kpi, N_MONTHS), bold_number)  # fmt: skip
-    target = ctx.settings.targets.get(kpi.id)
-    ws.write_formula(
-        row, layout.KPI_COL_TARGET, f'=IF(ISNUMBER({kpi.target_name}),{kpi.target_name},"")',
-        number, "" if target is None else float(target),
-    )  # fmt: skip
+    ctx.formula(ws, row, layout.KPI_COL_TARGET,
+                f'=IF(ISNUMBER({kpi.target_name}),{kpi.target_name},"")', number,
+                target_key(kpi))  # fmt: skip
     _named_formula(ctx, ws, row, layout.KPI_COL_VALUE, kpi_field(kpi.id, "value"),
                    formulas.value_formula(kpi, N_MONTHS), bold_number)  # fmt: skip
     change = ctx.fmt(num_format=styles.change_format(kpi.unit, lang, ctx.settings.currency), **border)  # fmt: skip
@@ -235,7 +252,7 @@ def _kpi_row(ctx: Context, ws: Any, row: int, kpi: Kpi, grid: formulas.Grid) -> 
 def _named_formula(
     ctx: Context, ws: Any, row: int, col: int, name: str, formula: str, fmt: Any
 ) -> None:
-    ws.write_formula(row, col, formula, fmt, ctx.cached(name))
+    ctx.formula(ws, row, col, formula, fmt, name)
     ctx.define(name, ws.name, row, col)
 
 
