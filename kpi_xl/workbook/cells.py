@@ -30,14 +30,16 @@ from pathlib import Path
 from lxml import etree
 
 from kpi_xl.errors import WorkbookError
+from kpi_xl.workbook.contract import ExcelError
 from kpi_xl.workbook.names import Cell, cell_ref, column_letters, column_number
 from kpi_xl.workbook.xlsx_package import parse_xml
 
-CellValue = float | str | dt.date | None
+CellValue = float | str | dt.date | ExcelError | None
 
 _TOKEN = re.compile(rb"<(/?)((?:[A-Za-z_][\w.-]*:)?)(row|c)\b([^>]*?)(/?)>")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*("[^"]*"|'[^']*')""")
 _SHEETDATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*?(/?)>")
+_F_TEXT = re.compile(rb"^<[^>]*?(?:/>|>(.*)</[^>]*>)$", re.S)
 _F = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*?(?:/>|>.*?</(?:[A-Za-z_][\w.-]*:)?f>)", re.S)
 _V = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v\b[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?v>)", re.S)
 _IS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?is\b[^>]*?(?:/>|>.*?</(?:[A-Za-z_][\w.-]*:)?is>)", re.S)
@@ -325,6 +327,13 @@ class SheetXml:
         return CellShape(self.prefix, attrs, formula, kept)
 
 
+def formula_text(formula: bytes) -> str:
+    """The text of a verbatim ``<f>`` element, unescaped (no leading ``=``)."""
+    match = _F_TEXT.match(formula)
+    inner = (match.group(1) or b"") if match else b""
+    return html.unescape(inner.decode("utf-8"))
+
+
 @dataclass(frozen=True)
 class CellShape:
     """A cell's fixed parts: tag prefix, attributes (no ``t``), formula, other children."""
@@ -350,6 +359,9 @@ def render_cell(shape: CellShape, value: CellValue, date1904: bool = False) -> b
         kind = b""
     elif value is None or (value == "" and shape.formula is None):
         body, kind = b"", b""
+    elif isinstance(value, ExcelError):
+        body = b"<" + p + b"v>" + _xml_text(value.code) + b"</" + p + b"v>"
+        kind = b' t="e"'
     elif shape.formula is not None:
         body = b"<" + p + b"v>" + _xml_text(str(value)) + b"</" + p + b"v>"
         kind = b' t="str"'

@@ -38,9 +38,17 @@ import pandas as pd
 
 from kpi_xl import catalog
 from kpi_xl.errors import WorkbookError
-from kpi_xl.monthly import compute_kpis
 from kpi_xl.workbook import contract
-from kpi_xl.workbook.cells import CellValue, SheetXml, SplicePlan, render_cell, serial_date
+from kpi_xl.workbook.builder import cell_values, formula_recipe
+from kpi_xl.workbook.cached import FormulaSource, Values, canonical
+from kpi_xl.workbook.cells import (
+    CellValue,
+    SheetXml,
+    SplicePlan,
+    formula_text,
+    render_cell,
+    serial_date,
+)
 from kpi_xl.workbook.charts import refresh_caches
 from kpi_xl.workbook.names import Cell, NameRef, WorkbookInfo, read_workbook_info, shared_strings
 from kpi_xl.workbook.xlsx_package import (
@@ -141,20 +149,48 @@ class Workbook:
         }
         self.sheets: dict[str, SheetXml] = {}
         for ref in self.names.values():
-            if ref.part not in self.sheets:
-                if ref.part not in self._by_name:
-                    raise WorkbookError(self.path, f"the name {ref.name} points to a missing sheet")
-                data = decompress(self.path, self._by_name[ref.part])
-                self.sheets[ref.part] = SheetXml(self.path, ref.part, data)
+            if ref.part not in self._by_name:
+                raise WorkbookError(self.path, f"the name {ref.name} points to a missing sheet")
+            self._sheet(ref.part)
         part = self.info.shared_strings_part
         self.strings: list[str] = []
         self._values: dict[str, list[CellValue]] = {}  # the parts never change: memoised
         self._masks: dict[int, npt.NDArray[np.bool_]] = {}
         self.last_values: dict[tuple[str, Cell], CellValue] = {}  # of the last edits()
+        self._template: dict[str, dict[str, dict[Cell, FormulaSource]]] = {}  # by language
         if part is not None and part in self._by_name:
             self.strings = shared_strings(
                 self.path, part, decompress(self.path, self._by_name[part])
             )
+
+    def _sheet(self, part: str) -> SheetXml:
+        """A worksheet part, read and indexed on first use."""
+        if part not in self.sheets:
+            data = decompress(self.path, self._by_name[part])
+            self.sheets[part] = SheetXml(self.path, part, data)
+        return self.sheets[part]
+
+    def template_cells(self, lang: str) -> dict[str, dict[Cell, FormulaSource]]:
+        """The builder's formula cells this workbook still holds, by sheet part.
+
+        A cell counts only where the workbook has, at the builder's address,
+        the builder's formula (:func:`~kpi_xl.workbook.builder.formula_recipe`
+        in the workbook's language).  A cell the user moved or edited is
+        left out, so no value is ever written into the wrong cell; a
+        workbook that is not a kpi_xl template has none.
+        """
+        if lang not in self._template:
+            found: dict[str, dict[Cell, FormulaSource]] = {}
+            for source in formula_recipe(lang):
+                part = self.info.sheets.get(source.sheet)
+                if part is None or part not in self._by_name:
+                    continue
+                sheet, cell = self._sheet(part), (source.row + 1, source.col + 1)
+                formula = sheet.shape(cell).formula if cell in sheet.cells else None
+                if formula is not None and _same_formula(formula, source.formula):
+                    found.setdefault(part, {})[cell] = source
+            self._template[lang] = found
+        return self._template[lang]
 
     # ------------------------------------------------------------------ reading
 
@@ -262,11 +298,14 @@ class Workbook:
         if update is not None and update.fy_start is not None:
             self._write_name(contract.MONTHS, list(months), out, formulas=None)
         table, written = self._input_edits(data, months, out, only_changes)
-        result = compute_kpis(table)
-        values = contract.formula_values(
-            table.reset_index(drop=True), result, _with_valid_focus(settings)
-        )
-        values.update(_blank_slots(settings))
+        values = cell_values(settings, table)
+        template = self.template_cells(settings.lang)
+        for part, sources in template.items():
+            sheet = self.sheets[part]
+            for cell, source in sources.items():
+                out.setdefault(part, {})[cell] = render_cell(
+                    sheet.shape(cell), source.value(values), self.info.date1904
+                )
         for name in self.names:
             if name in values and (name != contract.MONTHS or self.is_formula(name)):
                 value = values[name]
@@ -275,17 +314,22 @@ class Workbook:
         if only_changes:
             out = self._changed_only(out)
         count = sum(len(cells) for cells in out.values())
-        self.last_values = self._known(table, months, values)
+        self.last_values = self._known(table, months, values, template)
         return out, WriteSummary(self.path, tuple(written), count, settings)
 
     def _known(
         self,
         table: pd.DataFrame,
         months: list[dt.date],
-        values: Mapping[str, contract.CellValue | list[contract.CellValue]],
+        values: Values,
+        template: Mapping[str, Mapping[Cell, FormulaSource]],
     ) -> dict[tuple[str, Cell], CellValue]:
-        """The value every contract cell shows after the write, by (part, cell)."""
-        known: dict[tuple[str, Cell], CellValue] = {}
+        """The value every contract and template formula cell shows after the write."""
+        known: dict[tuple[str, Cell], CellValue] = {
+            (part, cell): source.value(values)
+            for part, sources in template.items()
+            for cell, source in sources.items()
+        }
         for ref in (self.names[contract.MONTHS],):
             known.update(((ref.part, c), m) for c, m in zip(ref.cells, months, strict=False))
         for input_id in INPUT_IDS:
@@ -297,7 +341,7 @@ class Workbook:
             value = values.get(name)
             if value is None or name == contract.MONTHS:
                 continue
-            cells: list[contract.CellValue] = list(value) if isinstance(value, list) else [value]
+            cells: list[contract.CachedValue] = list(value) if isinstance(value, list) else [value]
             sheet = self.sheets[ref.part]
             for cell, item in zip(ref.cells, cells, strict=False):
                 if sheet.has_formula(cell):
@@ -429,26 +473,9 @@ def _is_contract(name: str) -> bool:
     )
 
 
-def _blank_slots(
-    settings: contract.Settings,
-) -> dict[str, contract.CellValue | list[contract.CellValue]]:
-    """Dashboard slots whose focus cell is empty or unknown show nothing."""
-    return {
-        contract.dash_name(slot, f): ""
-        for slot, kpi_id in enumerate(settings.focus, start=1)
-        if not kpi_id
-        for f in contract.DASH_FIELDS
-    }
-
-
-def _with_valid_focus(settings: contract.Settings) -> contract.Settings:
-    """formula_values needs a KPI in every slot; blank ones are emptied afterwards."""
-    stand_in = catalog.KPIS[0].id
-    focus = tuple(k or stand_in for k in settings.focus)
-    return contract.Settings(
-        settings.lang, settings.company, settings.fy_start, settings.currency,
-        settings.targets, focus,
-    )  # fmt: skip
+def _same_formula(xml: bytes, formula: str) -> bool:
+    """Whether a cell's ``<f>`` element holds ``formula`` (as any spreadsheet may store it)."""
+    return canonical(formula_text(xml)) == canonical(formula)
 
 
 class Template:
@@ -465,8 +492,10 @@ class Template:
         wb = self.workbook
         self._plans: dict[str, SplicePlan] = {}
         self._original: dict[str, dict[Cell, bytes]] = {}
+        template = wb.template_cells(wb.settings().lang)
         for part, sheet in wb.sheets.items():
             cells = [c for ref in wb.names.values() if ref.part == part for c in ref.cells]
+            cells += list(template.get(part, {}))
             self._plans[part] = sheet.plan(cells)
             self._original[part] = {
                 c: sheet.data[x.start : x.end] if (x := sheet.cells.get(c)) else b"" for c in cells
