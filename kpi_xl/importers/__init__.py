@@ -1,8 +1,10 @@
 """Importers: the exports accountants already have -> one tidy monthly table.
 
->>> from kpi_xl.importers import read_exports, fiscal_year_table  # doctest: +SKIP
->>> exports = read_exports(Path("exports/"))                      # doctest: +SKIP
->>> fiscal_year_table(exports.monthly, 2025)                      # doctest: +SKIP
+Usage::
+
+    from kpi_xl.importers import read_exports, fiscal_year_table
+    exports = read_exports(Path("exports/"))
+    table = fiscal_year_table(exports.monthly, 2025, exports.fiscal_start_month())
 
 Each source also has its own reader: :func:`fec.read_fec`,
 :func:`orders.read_orders`, :func:`analytics.read_analytics`,
