@@ -157,6 +157,22 @@ def compute_kpis(inputs: pd.DataFrame) -> MonthlyKpis:
     return MonthlyKpis(frame, pd.Series(ytd, dtype=np.float64))
 
 
+def inputs_ytd(inputs: pd.DataFrame) -> pd.Series:
+    """Each input's year-to-date figure, added up as its catalog entry says.
+
+    >>> t = pd.DataFrame({"revenue": [10.0, 20.0], "customers_end": [5.0, 7.0]})
+    >>> inputs_ytd(t)[["revenue", "customers_end"]].tolist()
+    [30.0, 7.0]
+    """
+    return pd.Series(
+        {
+            i.id: _ytd_value(_input_values(inputs, i.id), Source(i.id, agg=i.ytd), None)
+            for i in catalog.INPUTS
+        },
+        dtype=np.float64,
+    )
+
+
 def kpi_statuses(result: MonthlyKpis, targets: dict[str, float | None]) -> dict[str, Status | None]:
     """Traffic light of every KPI's basis value against ``targets`` (None when unknown)."""
     out: dict[str, Status | None] = {}

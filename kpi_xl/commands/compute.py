@@ -17,7 +17,7 @@ from rich.table import Table
 from kpi_xl import catalog, fmt
 from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
-from kpi_xl.monthly import MonthlyKpis, compute_kpis
+from kpi_xl.monthly import MonthlyKpis, compute_kpis, inputs_ytd
 
 HELP = "read a folder of exports and show the monthly inputs and KPIs of a fiscal year"
 DESCRIPTION = """\
@@ -176,15 +176,16 @@ def _print_table(inputs: pd.DataFrame, result: MonthlyKpis, lang: str, config: C
     table = Table(title=title, show_lines=False)
     table.add_column("Indicateur" if lang == "fr" else "Item", no_wrap=True)
     for month in months:
-        table.add_column(f"{month:%m/%y}", justify="right")
-    table.add_column("Cumul" if lang == "fr" else "YTD", justify="right", style="bold")
+        table.add_column(f"{month:%m/%y}", justify="right", no_wrap=True)
+    table.add_column(
+        "Cumul" if lang == "fr" else "YTD", justify="right", style="bold", no_wrap=True
+    )
+    totals = inputs_ytd(inputs)
     for spec in catalog.INPUTS:
-        values = inputs[spec.id].tolist()
-        table.add_row(spec.name(lang), *(_input_cell(v, spec.unit, lang) for v in values), "")
+        cells = [_input_cell(v, spec.unit, lang) for v in [*inputs[spec.id], totals[spec.id]]]
+        table.add_row(spec.name(lang), *cells)
     table.add_section()
     for kpi in catalog.KPIS:
-        values = result.months[kpi.id].tolist()
-        ytd = float(result.ytd[kpi.id])
-        cells = (fmt.value(v, kpi.unit, lang) for v in values)
-        table.add_row(kpi.name(lang), *cells, fmt.value(ytd, kpi.unit, lang))
+        values = [*result.months[kpi.id], float(result.ytd[kpi.id])]
+        table.add_row(kpi.name(lang), *(fmt.value(v, kpi.unit, lang) for v in values))
     Console(width=max(160, Console().width)).print(table)
