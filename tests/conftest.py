@@ -1,0 +1,15 @@
+"""Test settings shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# CI machines are shared and slow: no per-example deadline, and a fixed seed so a
+# failure reproduces (the "dev" profile keeps hypothesis' random exploration).
+settings.register_profile(
+    "ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
