@@ -256,3 +256,27 @@ def test_fill_of_a_table_with_month_index_reads_its_own_months() -> None:
     assert values["_margin"][0] == pytest.approx(  # type: ignore[index]
         table["net_profit"].iloc[0] / table["revenue"].iloc[0]
     )
+
+
+def _margin_points(path: Path) -> list[float]:
+    chart = next(
+        data for name, data in members(path).items()
+        if name.startswith("xl/charts/") and b"$L$11:$W$11" in data
+    )  # fmt: skip
+    cache = etree.fromstring(chart).find(".//c:val/c:numRef/c:numCache", CHART_NS)
+    assert cache is not None
+    return [float(p.findtext("c:v", "nan", CHART_NS)) for p in cache.iterfind("c:pt", CHART_NS)]
+
+
+def test_refresh_updates_the_template_charts_only(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    fill(template_path("fr"), sample_table(months=4), path, SettingsUpdate(fy_start=dt.date(2025, 1, 1)))  # fmt: skip
+    assert len(_margin_points(path)) == 4
+    before = members(path)
+    refresh(path, sample_table(months=9), backup=False)
+    after = members(path)
+    assert len(_margin_points(path)) == 9
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed <= {"xl/workbook.xml", "xl/charts/chart1.xml", "xl/charts/chart2.xml"} | {
+        n for n in before if n.startswith("xl/worksheets/sheet")
+    }

@@ -28,7 +28,7 @@ from kpi_xl import catalog
 from kpi_xl.errors import KpiValueError
 from kpi_xl.monthly import compute_kpis
 from kpi_xl.workbook import texts
-from kpi_xl.workbook.cached import FormulaCell, FormulaSource
+from kpi_xl.workbook.cached import FormulaCell, FormulaSource, canonical
 from kpi_xl.workbook.context import Context
 from kpi_xl.workbook.contract import N_MONTHS, CachedValue, Settings, formula_values
 from kpi_xl.workbook.layout import Sheets
@@ -149,6 +149,20 @@ def cell_values(
 
 
 @functools.cache
+def _recorded(lang: str) -> tuple[tuple[FormulaSource, ...], frozenset[frozenset[str]]]:
+    """The formula recipe and the charts' ranges of a ``lang`` template, built in memory."""
+    if lang not in catalog.LANGS:
+        raise KpiValueError("lang", f"must be one of {', '.join(catalog.LANGS)}, not {lang!r}")
+    workbook = Workbook(io.BytesIO(), {"in_memory": True})
+    ctx = _write(workbook, lang, default_settings(lang), empty_inputs())
+    charts = set()
+    for chart in workbook.charts:
+        series = chart.series + (chart.combined.series if chart.combined else [])
+        ranges = {s.get(k) for s in series for k in ("values", "categories")}
+        charts.add(frozenset(canonical(r) for r in ranges if isinstance(r, str)))
+    return tuple(ctx.recipe), frozenset(charts)
+
+
 def formula_recipe(lang: str) -> tuple[FormulaSource, ...]:
     """Every formula cell the builder writes for ``lang``, and the key of its value.
 
@@ -156,10 +170,12 @@ def formula_recipe(lang: str) -> tuple[FormulaSource, ...]:
     file), so it can never drift from the templates; it depends on the
     language only, and is computed once per process.
     """
-    if lang not in catalog.LANGS:
-        raise KpiValueError("lang", f"must be one of {', '.join(catalog.LANGS)}, not {lang!r}")
-    workbook = Workbook(io.BytesIO(), {"in_memory": True})
-    return tuple(_write(workbook, lang, default_settings(lang), empty_inputs()).recipe)
+    return _recorded(lang)[0]
+
+
+def chart_ranges(lang: str) -> frozenset[frozenset[str]]:
+    """The ranges each chart of a ``lang`` template plots (see :func:`.cached.canonical`)."""
+    return _recorded(lang)[1]
 
 
 def formula_cells(lang: str, settings: Settings, inputs: pd.DataFrame) -> list[FormulaCell]:

@@ -7,8 +7,9 @@ range is made only of cells the writer knows (the ``months`` row, the
 ``in_*`` rows, the ``kpi_*`` rows...) gets its cache rewritten from those
 cells' new values.  Series over other cells are left as they are; Excel and
 LibreOffice redraw every chart anyway when they open the file
-(``fullCalcOnLoad``).  A refresh never touches chart parts: they are the
-user's.
+(``fullCalcOnLoad``).  A refresh only updates the charts of the bundled
+template (a chart plotting exactly the ranges of one of the builder's
+charts); every other chart is the user's and stays byte for byte.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import math
 import re
 from collections.abc import Callable
 
+from kpi_xl.workbook.cached import canonical
 from kpi_xl.workbook.cells import CellValue, date_serial, number_text
 from kpi_xl.workbook.names import REF, Cell, range_cells
 
 _NUM_REF = re.compile(
     rb"(<c:numRef>\s*<c:f>)([^<]*)(</c:f>\s*)<c:numCache>(.*?)</c:numCache>", re.S
 )
+_RANGE = re.compile(rb"<c:f>([^<]*)</c:f>")
 _FORMAT = re.compile(rb"<c:formatCode>.*?</c:formatCode>", re.S)
 
 #: Values of a sheet's cells by sheet name, or None when any cell is unknown.
@@ -39,6 +42,13 @@ def _points(values: list[CellValue], date1904: bool) -> bytes:
         if isinstance(value, float | int) and math.isfinite(value):
             out.append(b'<c:pt idx="%d"><c:v>%s</c:v></c:pt>' % (i, number_text(float(value))))
     return b"".join(out)
+
+
+def chart_ranges(xml: bytes) -> frozenset[str]:
+    """The ranges a chart part plots (series values, categories, names), canonical."""
+    return frozenset(
+        canonical(html.unescape(m.group(1).decode("utf-8")).strip()) for m in _RANGE.finditer(xml)
+    )
 
 
 def refresh_caches(xml: bytes, lookup: Lookup, date1904: bool = False) -> bytes:

@@ -39,7 +39,7 @@ import pandas as pd
 from kpi_xl import catalog
 from kpi_xl.errors import WorkbookError
 from kpi_xl.workbook import contract
-from kpi_xl.workbook.builder import cell_values, formula_recipe
+from kpi_xl.workbook.builder import cell_values, chart_ranges, formula_recipe
 from kpi_xl.workbook.cached import FormulaSource, Values, canonical
 from kpi_xl.workbook.cells import (
     CellValue,
@@ -49,6 +49,7 @@ from kpi_xl.workbook.cells import (
     render_cell,
     serial_date,
 )
+from kpi_xl.workbook.charts import chart_ranges as ranges_of
 from kpi_xl.workbook.charts import refresh_caches
 from kpi_xl.workbook.names import Cell, NameRef, WorkbookInfo, read_workbook_info, shared_strings
 from kpi_xl.workbook.xlsx_package import (
@@ -458,9 +459,32 @@ class Workbook:
 
     # ------------------------------------------------------------------ writing
 
-    def save(self, dest: Path, edits: Mapping[str, Mapping[Cell, bytes]]) -> None:
-        """Write the workbook with ``edits`` applied, atomically."""
+    def template_charts(self, lang: str) -> dict[str, bytes]:
+        """The chart parts of the bundled template, rendered with the last :meth:`edits`.
+
+        A chart is the template's when it plots exactly the ranges of one of
+        the builder's charts; any other chart (the user's) is not returned.
+        """
+        owned = chart_ranges(lang)
+        out = {}
+        for m in self.members:
+            if m.name.startswith("xl/charts/chart") and m.name.endswith(".xml"):
+                xml = decompress(self.path, m)
+                if ranges_of(xml) in owned:
+                    chart = refresh_caches(xml, self.lookup, self.info.date1904)
+                    if chart != xml:
+                        out[m.name] = chart
+        return out
+
+    def save(
+        self,
+        dest: Path,
+        edits: Mapping[str, Mapping[Cell, bytes]],
+        extra: Mapping[str, bytes] | None = None,
+    ) -> None:
+        """Write the workbook with ``edits`` applied and ``extra`` parts replaced, atomically."""
         parts = {part: self.sheets[part].plan(cells).render(cells) for part, cells in edits.items()}
+        parts.update(extra or {})
         calc = full_calc_on_load(self.workbook_xml)
         if calc != self.workbook_xml:
             parts[self.info.workbook_part] = calc
@@ -635,5 +659,5 @@ def refresh(
         tmp = saved.with_name(saved.name + ".tmp")
         shutil.copy2(path, tmp)
         os.replace(tmp, saved)
-    workbook.save(path, edits)
+    workbook.save(path, edits, workbook.template_charts(summary.settings.lang))
     return WriteSummary(path, summary.months, summary.cells, summary.settings, saved)
