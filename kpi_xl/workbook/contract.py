@@ -114,6 +114,7 @@ class Settings:
     targets: dict[str, float | None] = field(
         default_factory=lambda: {k.id: k.target for k in catalog.KPIS}
     )
+    #: KPI id shown in each dashboard slot; "" for an empty or unknown slot.
     focus: tuple[str, ...] = field(
         default_factory=lambda: tuple(k.id for k in catalog.focus_kpis())
     )

@@ -13,10 +13,14 @@ formats).  Instead:
 * every other part is copied with its compressed bytes untouched;
 * the result is written to a temporary file and renamed over the target.
 
-Formula cells keep their formula and get a correct cached value from
-:func:`kpi_xl.workbook.contract.formula_values`, with the settings read
-from the workbook itself, so every viewer shows the right numbers even
-before a recalculation.
+Formula cells keep their formula and get a correct cached value, with the
+settings read from the workbook itself, so every viewer shows the right
+numbers even before a recalculation: the contract's formula cells by name
+(:func:`kpi_xl.workbook.contract.formula_values`), and in a workbook made
+from the bundled template every other formula the builder wrote (Dashboard
+title, helper cells behind the sparklines and charts, month headers...),
+wherever the cell still holds the builder's formula
+(:meth:`Workbook.template_cells`).
 
 :class:`Template` parses a workbook once and fills it many times (batch).
 """
