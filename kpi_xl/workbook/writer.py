@@ -503,7 +503,8 @@ def _is_contract(name: str) -> bool:
 
 def _same_formula(xml: bytes, formula: str) -> bool:
     """Whether a cell's ``<f>`` element holds ``formula`` (as any spreadsheet may store it)."""
-    return canonical(formula_text(xml)) == canonical(formula)
+    text = formula_text(xml)
+    return text == formula[1:] or canonical(text) == canonical(formula)
 
 
 class Template:
