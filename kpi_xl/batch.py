@@ -217,17 +217,18 @@ def _run_pool(
     pool.shutdown()
 
 
-def summary_csv(results: list[ClientResult]) -> str:
+def summary_csv(results: list[ClientResult], lang: str = "fr") -> str:
+    """The summary as CSV: ``;``-separated in French (what French Excel opens), else ``,``."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, delimiter=";" if lang == "fr" else ",", lineterminator="\n")
     writer.writerow(SUMMARY_FIELDS)
     for r in results:
         writer.writerow((r.client, r.status, r.message, "" if r.output is None else r.output))
     return out.getvalue()
 
 
-def write_summary(results: list[ClientResult], out_dir: Path) -> Path:
+def write_summary(results: list[ClientResult], out_dir: Path, lang: str = "fr") -> Path:
     """``batch_summary.csv`` (client, status, message, output), written atomically."""
     path = Path(out_dir) / SUMMARY_NAME
-    write_atomic(path, summary_csv(results).encode("utf-8-sig"))
+    write_atomic(path, summary_csv(results, lang).encode("utf-8-sig"))
     return path

@@ -33,9 +33,9 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _summary(out: Path) -> list[dict[str, str]]:
+def _summary(out: Path, sep: str = ";") -> list[dict[str, str]]:
     with open(out / SUMMARY_NAME, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return list(csv.DictReader(handle, delimiter=sep))
 
 
 def test_batch_fills_every_client_and_skips_up_to_date(portfolio: Path, tmp_path: Path) -> None:
@@ -257,3 +257,11 @@ def test_a_dead_worker_fails_its_clients_not_the_batch(
     for r in results:
         if r.status == "ok":
             assert r.output is not None and zipfile.ZipFile(r.output).testzip() is None
+
+
+def test_summary_follows_the_language_csv_convention(portfolio: Path, tmp_path: Path) -> None:
+    out = tmp_path / "en"
+    assert main(["batch", str(portfolio), "--out", str(out), "--lang", "en"]) == 0
+    assert [r["status"] for r in _summary(out, sep=",")] == ["ok"] * 4
+    first = (out / SUMMARY_NAME).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert first == "client,status,message,output"

@@ -70,3 +70,16 @@ def test_help_teaches(capsys: pytest.CaptureFixture[str]) -> None:
         main(["compute", "--help"])
     out = capsys.readouterr().out
     assert "examples:" in out and "--format csv" in out
+
+
+def test_csv_fr_uses_semicolons_and_decimal_commas(tmp_path, capsys):
+    import shutil
+
+    fec = Path(__file__).resolve().parents[2] / "shared/samples/fec/0000000001FEC20220831.txt"
+    shutil.copy(fec, tmp_path / fec.name)
+    assert main(["compute", "--from", str(tmp_path), "--format", "csv-fr"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("month;revenue;revenue_prev_year;net_profit")
+    first = dict(zip(lines[0].split(";"), lines[1].split(";"), strict=True))
+    assert first["month"] == "2021-09"
+    assert first["revenue"] == "59434,5"

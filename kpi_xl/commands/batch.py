@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             args.portfolio, args.out, args.jobs, args.force, args.lang,
             on_done=lambda r: progress.update(task, advance=1, description=r.client),
         )  # fmt: skip
-    summary = write_summary(results, args.out)
+    summary = write_summary(results, args.out, args.lang or "fr")
     Console().print(_table(results))
     counts = {s: sum(r.status == s for r in results) for s in STYLES}
     print(f"{counts['ok']} filled, {counts['skipped']} up to date, {counts['failed']} failed; "

@@ -41,6 +41,7 @@ examples:
   kpi-xl compute --from exports/                 the latest fiscal year, as a table
   kpi-xl compute --from exports/ --year 2024     the fiscal year starting in 2024
   kpi-xl compute --from exports/ --format csv > kpis.csv
+  kpi-xl compute --from exports/ --format csv-fr > kpis.csv   # ';' and 0,25: French Excel
   kpi-xl compute --from exports/ --format json --config company.toml
 
 A bad file stops with its name, line, column, value and what was expected
@@ -72,9 +73,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--format",
-        choices=("table", "csv", "json"),
+        choices=("table", "csv", "csv-fr", "json"),
         default="table",
-        help="table for the terminal (default), csv (one row per month) or json",
+        help="table for the terminal (default), csv (one row per month; ',' and 0.25), "
+        "csv-fr (the same with ';' and 0,25, as French Excel opens it) or json",
     )
     p.add_argument(
         "--config",
@@ -100,8 +102,8 @@ def run(args: argparse.Namespace) -> int:
     )
     inputs = table[list(INPUT_IDS)]
     result = compute_kpis(inputs)
-    if args.format == "csv":
-        _write_csv(inputs, result)
+    if args.format in ("csv", "csv-fr"):
+        _write_csv(inputs, result, french=args.format == "csv-fr")
     elif args.format == "json":
         _write_json(inputs, result, exports)
     else:
@@ -130,14 +132,22 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _write_csv(inputs: pd.DataFrame, result: MonthlyKpis) -> None:
+def _write_csv(inputs: pd.DataFrame, result: MonthlyKpis, french: bool = False) -> None:
+    """Full-precision numbers; ``french``: ``;`` separators and decimal commas."""
     frame = _rows(inputs, result)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv.writer(sys.stdout, delimiter=";" if french else ",", lineterminator="\n")
     writer.writerow(frame.columns)
     for record in frame.itertuples(index=False):
-        writer.writerow(
-            ["" if _clean(v) is None else repr(v) if isinstance(v, float) else v for v in record]
-        )
+        writer.writerow([_csv_cell(v, french) for v in record])
+
+
+def _csv_cell(value: Any, french: bool) -> Any:
+    if _clean(value) is None:
+        return ""
+    if isinstance(value, float):
+        text = repr(value)
+        return text.replace(".", ",") if french else text
+    return value
 
 
 def _write_json(inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports) -> None:
