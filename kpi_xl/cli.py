@@ -2,8 +2,10 @@
 
 Each module of :mod:`kpi_xl.commands` named in :data:`COMMANDS` defines
 ``register(subparsers)``, which adds its parser and sets ``func`` to a
-``run(args) -> int``.  Errors kpi_xl raises on purpose are printed as one
-clear message (exit 2); a traceback only shows with ``--debug``.
+``run(args) -> int``.  Errors kpi_xl raises on purpose (bad files, bad
+arguments) and system errors (a missing or read-only file) are printed as one
+clear message, exit 2; an unexpected error is reported as an internal error,
+exit 3.  A traceback only shows with ``--debug``.
 """
 
 from __future__ import annotations
@@ -80,6 +82,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kpi-xl: interrupted; no output was left half-written.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: say so plainly, details on demand
+        if args.debug:
+            raise
+        print(
+            f"kpi-xl: internal error ({type(exc).__name__}: {exc}).\n"
+            "  Nothing was left half-written. Run the same command with --debug for the "
+            "details and report them to the kpi_xl team.",
+            file=sys.stderr,
+        )
+        return 3
     return code
 
 

@@ -61,3 +61,24 @@ def test_module_entry_point_runs():
     )  # fmt: skip
     assert done.returncode == 0
     assert "KPI_ROI" in done.stdout
+
+
+def test_unexpected_errors_are_reported_without_traceback(monkeypatch, capsys):
+    from kpi_xl.commands import kpis as kpis_command
+
+    def boom(args):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr(kpis_command, "run", boom)
+    assert main(["kpis"]) == 3
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: something broke)" in err
+    assert "--debug" in err and "Traceback" not in err
+    with pytest.raises(RuntimeError):
+        main(["--debug", "kpis"])
+
+
+def test_missing_file_is_a_clear_error(tmp_path, capsys):
+    assert main(["refresh", str(tmp_path / "nope.xlsx"), "--from", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "nope.xlsx" in err and "Traceback" not in err
