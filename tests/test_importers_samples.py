@@ -271,3 +271,12 @@ def test_manual_cash_flow(tmp_path: Path) -> None:
     m = manual.read_manual(path).monthly
     assert m["investment_cost"].tolist() == [5000.0, 0.0]
     assert m["investment_gains"].tolist() == [0.0, 800.0]
+
+
+def test_ga4_year_month_of_november_and_december(tmp_path: Path) -> None:
+    # "202511" also fits "%Y%m%d" as 2025-01-01 (one-digit month and day): it must not.
+    path = tmp_path / "ga4_months.csv"
+    path.write_text("Year month,Total users,Sessions\n202411,100,150\n202412,200,250\n")
+    m = analytics.read_analytics(path).monthly
+    assert m.index.tolist() == [month("2024-11"), month("2024-12")]
+    assert m["visitors"].tolist() == [100, 200]

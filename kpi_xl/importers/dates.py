@@ -28,6 +28,9 @@ FORMATS = (
     "%m/%Y",
 )
 DATE_EXPECTED = "a date such as 2025-01-31, 31/01/2025 or 20250131"
+# Formats without separators: strptime lets "%m%d" take one digit each, so
+# "202511" (GA4's "Year month") would read as 2025-01-01 under "%Y%m%d".
+_DIGITS = {"%Y%m%d": 8, "%Y%m": 6}
 
 
 def date_part(values: pd.Series) -> pd.Series:
@@ -48,7 +51,7 @@ def parse_dates(values: pd.Series, fail: Fail, date_format: str | None = None) -
     best: pd.DatetimeIndex | None = None
     best_bad = -1
     for fmt in formats:
-        parsed = pd.DatetimeIndex(pd.to_datetime(text, format=fmt, errors="coerce"))
+        parsed = _parse(text, fmt)
         missing = parsed.isna()
         bad = int((filled.to_numpy() & missing).sum())
         if bad == 0:
@@ -61,11 +64,20 @@ def parse_dates(values: pd.Series, fail: Fail, date_format: str | None = None) -
         left = filled.to_numpy() & best.isna()
         if not left.any():
             return pd.DatetimeIndex(best.astype("datetime64[ns]"))
-        other = pd.DatetimeIndex(pd.to_datetime(text, format=fmt, errors="coerce"))
+        other = _parse(text, fmt)
         best = pd.DatetimeIndex(best.where(~left, other))
     pos = int(np.flatnonzero(filled.to_numpy() & best.isna())[0])
     expected = f"a date as {date_format}" if date_format else DATE_EXPECTED
     fail(pos, str(values.iloc[pos]), expected)
+
+
+def _parse(text: pd.Series, fmt: str) -> pd.DatetimeIndex:
+    """``text`` read with ``fmt`` (NaT where it does not fit)."""
+    parsed = pd.DatetimeIndex(pd.to_datetime(text, format=fmt, errors="coerce"))
+    digits = _DIGITS.get(fmt)
+    if digits is None:
+        return parsed
+    return pd.DatetimeIndex(parsed.where((text.str.len() == digits).to_numpy()))
 
 
 def month_starts(dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
