@@ -280,3 +280,19 @@ def test_ga4_year_month_of_november_and_december(tmp_path: Path) -> None:
     m = analytics.read_analytics(path).monthly
     assert m.index.tolist() == [month("2024-11"), month("2024-12")]
     assert m["visitors"].tolist() == [100, 200]
+
+
+def test_excluded_statuses_as_the_user_writes_them(tmp_path: Path) -> None:
+    path = tmp_path / "ventes.csv"
+    path.write_text(
+        "N° commande;Date;Montant HT;Statut\n"
+        "A1;05/01/2024;10,00;payée\nA2;06/01/2024;7,00;Remboursée partiellement\n"
+    )
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        '[orders]\nexcluded_statuses = ["Remboursée  Partiellement"]\n'
+        '[orders.columns]\norder_id = "N° commande"\ndate = "Date"\namount = "Montant HT"\n'
+        'status = "Statut"\n'
+    )
+    result = orders.read_orders(path, load_config(cfg))
+    assert result.orders["order_id"].tolist() == ["A1"]

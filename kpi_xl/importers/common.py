@@ -15,8 +15,8 @@ from kpi_xl.importers.loader import default_decimal
 from kpi_xl.importers.table import Table
 
 
-def months_of(table: Table, column: str, config: Config, rows: pd.Index | None = None) -> pd.Series:
-    """The month start of each row's date (rows default to every row)."""
+def dates_of(table: Table, column: str, config: Config, rows: pd.Index | None = None) -> pd.Series:
+    """Each row's date (rows default to every row); an empty date is an error."""
     rows = table.data.index if rows is None else rows
     positions = table.data.index.get_indexer(rows)
 
@@ -26,7 +26,13 @@ def months_of(table: Table, column: str, config: Config, rows: pd.Index | None =
     dates = parse_dates(table.data.loc[rows, column], fail, config.csv.date_format)
     if dates.isna().any():
         fail(int(np.flatnonzero(dates.isna())[0]), "", "a date (the cell is empty)")
-    return pd.Series(month_starts(dates), index=rows)
+    return pd.Series(dates, index=rows)
+
+
+def months_of(table: Table, column: str, config: Config, rows: pd.Index | None = None) -> pd.Series:
+    """The month start of each row's date (rows default to every row)."""
+    dates = dates_of(table, column, config, rows)
+    return pd.Series(month_starts(pd.DatetimeIndex(dates)), index=dates.index)
 
 
 def numbers_of(

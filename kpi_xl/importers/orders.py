@@ -19,18 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
 
-import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
-from kpi_xl.importers.amounts import parse_amounts
 from kpi_xl.importers.base import SourceFile
+from kpi_xl.importers.common import dates_of, numbers_of
 from kpi_xl.importers.customers import cohorts, customer_monthly
-from kpi_xl.importers.dates import month_starts, parse_dates
-from kpi_xl.importers.loader import default_decimal, load
+from kpi_xl.importers.dates import month_starts
+from kpi_xl.importers.loader import load
 from kpi_xl.importers.recognise import WOO_ORDER, WOO_SALES
 from kpi_xl.importers.table import Table, normalise
 
@@ -121,31 +119,8 @@ def _statuses(table: Table, column: str | None, excluded: set[str]) -> pd.Series
     if column is None:
         return pd.Series(True, index=table.data.index)
     status = table.data[column].map(normalise)
-    return ~status.isin(excluded)
-
-
-def _amounts(table: Table, column: str, rows: pd.Index, config: Config) -> pd.Series:
-    values = table.data.loc[rows, column]
-    positions = table.data.index.get_indexer(rows)
-
-    def fail(pos: int, value: str, expected: str) -> NoReturn:
-        table.fail(column, "bad amount")(int(positions[pos]), value, expected)
-
-    parsed = parse_amounts(values, fail, config.csv.decimal, default_decimal(table, config))
-    return pd.Series(parsed, index=rows)
-
-
-def _dates(table: Table, column: str, rows: pd.Index, config: Config) -> pd.Series:
-    values = table.data.loc[rows, column]
-    positions = table.data.index.get_indexer(rows)
-
-    def fail(pos: int, value: str, expected: str) -> NoReturn:
-        table.fail(column, "bad date")(int(positions[pos]), value, expected)
-
-    dates = parse_dates(values, fail, config.csv.date_format)
-    if dates.isna().any():
-        fail(int(np.flatnonzero(dates.isna())[0]), "", "a date (the cell is empty)")
-    return pd.Series(dates, index=rows)
+    # Users write statuses as they see them ("Remboursée"): compare them normalised too.
+    return ~status.isin({normalise(s) for s in excluded})
 
 
 def _shopify(table: Table, config: Config) -> pd.DataFrame:
@@ -160,7 +135,7 @@ def _shopify(table: Table, config: Config) -> pd.DataFrame:
     if cancelled:
         keep &= data.loc[first, cancelled] == ""
     rows = first[keep.to_numpy()]
-    total = _amounts(table, table.column("total") or "", rows, config).fillna(0)
+    total = numbers_of(table, table.column("total") or "", config, rows).fillna(0)
     taxes = _optional_amounts(table, "taxes", rows, config)
     refunded = _optional_amounts(table, "refunded amount", rows, config)
     net = total - taxes if config.orders.revenue == "net_of_tax" else total
@@ -171,7 +146,7 @@ def _shopify(table: Table, config: Config) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "order_id": data.loc[rows, name],
-            "date": _dates(table, table.column("created at") or "", rows, config),
+            "date": dates_of(table, table.column("created at") or "", config, rows),
             "customer": customer,
             "amount": net * kept_share,
         }
@@ -182,7 +157,7 @@ def _optional_amounts(table: Table, name: str, rows: pd.Index, config: Config) -
     column = table.column(name, required=False)
     if column is None:
         return pd.Series(0.0, index=rows)
-    return _amounts(table, column, rows, config).fillna(0)
+    return numbers_of(table, column, config, rows).fillna(0)
 
 
 def _customers(
@@ -208,9 +183,9 @@ def _woocommerce(table: Table, config: Config) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "order_id": data.loc[rows, order],
-            "date": _dates(table, table.column("date") or "", rows, config),
+            "date": dates_of(table, table.column("date") or "", config, rows),
             "customer": _customers(data.loc[rows], (customer,), data.loc[rows, order]),
-            "amount": _amounts(table, table.column(WOO_SALES) or "", rows, config).fillna(0),
+            "amount": numbers_of(table, table.column(WOO_SALES) or "", config, rows).fillna(0),
         }
     )
 
@@ -227,9 +202,11 @@ def _mapped(table: Table, config: Config) -> pd.DataFrame:
     lines = pd.DataFrame(
         {
             "order_id": data.loc[rows, order],
-            "date": _dates(table, table.column(names["date"]) or "", rows, config),
+            "date": dates_of(table, table.column(names["date"]) or "", config, rows),
             "customer": _customers(data.loc[rows], (customer,), data.loc[rows, order]),
-            "amount": _amounts(table, table.column(names["amount"]) or "", rows, config).fillna(0),
+            "amount": numbers_of(table, table.column(names["amount"]) or "", config, rows).fillna(
+                0
+            ),
         }
     )
     # Several rows of one order (one per product) add up to the order.
