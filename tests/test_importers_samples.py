@@ -296,3 +296,16 @@ def test_excluded_statuses_as_the_user_writes_them(tmp_path: Path) -> None:
     )
     result = orders.read_orders(path, load_config(cfg))
     assert result.orders["order_id"].tolist() == ["A1"]
+
+
+def test_survey_comment_dates_read_like_the_months(tmp_path: Path) -> None:
+    # The date format is chosen on every answered row: 01/13/2024 makes them US dates.
+    path = tmp_path / "forms.csv"
+    path.write_text(
+        "Timestamp,How likely are you to recommend us?,Why?\n"
+        "01/02/2024 10:00:00,10,Great\n"
+        "01/13/2024 10:00:00,6,\n"
+    )
+    result = surveys.read_survey(path)
+    assert result.monthly.index.tolist() == [month("2024-01")]
+    assert result.comments["date"].tolist() == [pd.Timestamp("2024-01-02")]

@@ -18,8 +18,8 @@ import pandas as pd
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers.base import SourceFile, span
-from kpi_xl.importers.common import monthly_sum, months_of
-from kpi_xl.importers.dates import parse_dates
+from kpi_xl.importers.common import dates_of, monthly_sum
+from kpi_xl.importers.dates import month_starts
 from kpi_xl.importers.loader import load
 from kpi_xl.importers.recognise import SURVEY_DATE
 from kpi_xl.importers.table import Table, normalise
@@ -85,7 +85,8 @@ def read_survey(path: Path, config: Config | None = None) -> SurveyResult:
         raise InputFileError(
             path, "no response has a score", column=score_name, expected="scores from 0 to 10"
         )
-    months = months_of(table, date, config, answered)
+    dates = dates_of(table, date, config, answered)
+    months = pd.Series(month_starts(pd.DatetimeIndex(dates)), index=answered)
     score = scores.loc[answered]
     groups = {
         "nps_promoters": (score >= 9).astype(float),
@@ -93,7 +94,7 @@ def read_survey(path: Path, config: Config | None = None) -> SurveyResult:
         "nps_detractors": (score <= 6).astype(float),
     }
     monthly = monthly_sum(groups, months).fillna(0.0)
-    comments = _comments(table, config, score_name, answered, scores)
+    comments = _comments(table, config, score_name, dates, score)
     first, last = span(monthly)
     return SurveyResult(
         monthly,
@@ -103,24 +104,21 @@ def read_survey(path: Path, config: Config | None = None) -> SurveyResult:
 
 
 def _comments(
-    table: Table, config: Config, score_name: str, rows: pd.Index, scores: pd.Series
+    table: Table, config: Config, score_name: str, dates: pd.Series, scores: pd.Series
 ) -> pd.DataFrame:
+    """Date, score and text of the answered responses that say something."""
     named = config.surveys.comment_column
     column = (
         table.column(named) if named else next(iter(_find(table, COMMENT_WORDS, score_name)), None)
     )
     if column is None:
         return pd.DataFrame(columns=["date", "score", "comment"])
-    date = table.column(config.surveys.date_column or SURVEY_DATE)
-    assert date is not None
-    with_text = rows[(table.data.loc[rows, column] != "").to_numpy()]
-    dates = parse_dates(
-        table.data.loc[with_text, date], table.fail(date, "bad date"), config.csv.date_format
-    )
+    texts = table.data.loc[dates.index, column]
+    with_text = dates.index[(texts != "").to_numpy()]
     return pd.DataFrame(
         {
-            "date": dates,
+            "date": dates.loc[with_text].to_numpy(),
             "score": scores.loc[with_text].to_numpy(dtype=np.float64),
-            "comment": table.data.loc[with_text, column].to_numpy(),
+            "comment": texts.loc[with_text].to_numpy(),
         }
-    ).reset_index(drop=True)
+    )
