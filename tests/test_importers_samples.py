@@ -309,3 +309,14 @@ def test_survey_comment_dates_read_like_the_months(tmp_path: Path) -> None:
     result = surveys.read_survey(path)
     assert result.monthly.index.tolist() == [month("2024-01")]
     assert result.comments["date"].tolist() == [pd.Timestamp("2024-01-02")]
+
+
+def test_manual_cash_flow_adds_to_cost_and_gains_in_any_column_order(tmp_path: Path) -> None:
+    path = tmp_path / "flows.csv"
+    path.write_text(
+        "month;investment_cash_flow;investment_gains;investment_cost\n"
+        "2024-01;-5000;100;1000\n2024-02;800;;\n"
+    )
+    m = manual.read_manual(path).monthly
+    assert m["investment_cost"].tolist() == [6000.0, 0.0]
+    assert m["investment_gains"].tolist() == [100.0, 800.0]

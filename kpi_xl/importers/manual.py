@@ -2,8 +2,10 @@
 
 Typically ``month;investment_cost;investment_gains;processes_automated;
 processes_eligible``.  ``investment_cash_flow`` may replace cost and gains:
-a negative flow is a cost, a positive one a gain.  Any other input id may be
-given too: a manual value wins over what the exports say for that month.
+a negative flow is a cost, a positive one a gain (added to the
+``investment_cost`` and ``investment_gains`` columns if the file has them
+too).  Any other input id may be given too: a manual value wins over what
+the exports say for that month.
 Counts must be whole numbers of 0 or more; amounts follow the catalog's
 bounds (a cost is never negative).
 """
@@ -40,17 +42,21 @@ def read_manual(path: Path, config: Config | None = None) -> ManualResult:
     month = table.column(MANUAL_MONTH)
     assert month is not None
     rows = table.data.index[(table.data[month] != "").to_numpy()]
-    values = {}
+    values: dict[str, pd.Series] = {}
+    flow: pd.Series | None = None
     for column in table.data.columns:
         name = normalise(str(column))
         if name in INPUT_IDS:
             values[name] = _checked(table, str(column), name, config, rows)
         elif name == CASH_FLOW:
             flow = numbers_of(table, str(column), config, rows)
-            values["investment_cost"] = (-flow.clip(upper=0)).add(
-                values.get("investment_cost", 0.0), fill_value=0
-            )
-            values["investment_gains"] = flow.clip(lower=0)
+    if flow is not None:  # added to the cost and gains columns, wherever they are
+        for input_id, part in (
+            ("investment_cost", -flow.clip(upper=0)),
+            ("investment_gains", flow.clip(lower=0)),
+        ):
+            given = values.get(input_id)
+            values[input_id] = part if given is None else part.add(given, fill_value=0)
     monthly = monthly_sum(values, months_of(table, month, config, rows))
     first, last = span(monthly)
     return ManualResult(
