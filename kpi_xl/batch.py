@@ -63,12 +63,22 @@ class ClientResult:
     seconds: float = 0.0
 
 
-def find_clients(portfolio: Path) -> list[Path]:
-    """The client folders of a portfolio (hidden folders left out), sorted by name."""
+def find_clients(portfolio: Path, out_dir: Path | None = None) -> list[Path]:
+    """The client folders of a portfolio, sorted by name.
+
+    Hidden folders are left out, and so is ``out_dir`` when the reports go
+    inside the portfolio (``--out clients/reports``): it holds reports, not
+    a client's exports.
+    """
     portfolio = Path(portfolio)
     if not portfolio.is_dir():
         raise KpiXlError(f"{portfolio}: not a folder (a portfolio has one sub-folder per client)")
-    return sorted(p for p in portfolio.iterdir() if p.is_dir() and not p.name.startswith("."))
+    out = Path(out_dir).resolve() if out_dir is not None else None
+    return sorted(
+        p
+        for p in portfolio.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.resolve() != out
+    )
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -113,7 +123,8 @@ def run_client(job: Job) -> ClientResult:
         tpl_path = job.template or template_path(job.lang or config.language)
         if not job.force and _up_to_date(job.output, job.client, tpl_path, config_path):
             return ClientResult(name, "skipped", "up to date", job.output)
-        result = fill_report(job.client, job.output, _template(tpl_path), company=name)
+        company = config.company or name  # the config's company, else the folder's name
+        result = fill_report(job.client, job.output, _template(tpl_path), company=company)
         months = result.summary.months
         span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
         return ClientResult(name, "ok", f"{len(months)} months ({span})", job.output,
@@ -166,8 +177,8 @@ def run_batch(
     list of ClientResult
         One per client, in client order.
     """
-    clients = find_clients(portfolio)
     out_dir = Path(out_dir)
+    clients = find_clients(portfolio, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not os.access(out_dir, os.W_OK):
         raise KpiXlError(f"{out_dir}: the output folder is read-only; choose another --out")

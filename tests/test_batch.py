@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from lxml import etree
+from test_writer_workbooks import defined_values
 
 from kpi_xl import batch, sample_data
 from kpi_xl.batch import SUMMARY_NAME, ClientResult, Job, run_batch
@@ -265,3 +266,18 @@ def test_summary_follows_the_language_csv_convention(portfolio: Path, tmp_path: 
     assert [r["status"] for r in _summary(out, sep=",")] == ["ok"] * 4
     first = (out / SUMMARY_NAME).read_text(encoding="utf-8-sig").splitlines()[0]
     assert first == "client,status,message,output"
+
+
+def test_reports_inside_the_portfolio_and_the_config_company(tmp_path: Path) -> None:
+    folder = tmp_path / "pf"
+    sample_data.write_portfolio(folder, 2)
+    config = folder / "client_001" / "kpi_xl.toml"
+    config.write_text('company = "Boulangerie Martin SARL"\n', encoding="utf-8")
+    out = folder / "reports"  # the reports folder is not a client, even on a second run
+    for _ in range(2):
+        assert main(["batch", str(folder), "--out", str(out), "--jobs", "1", "--force"]) == 0
+        assert [r["client"] for r in _summary(out)] == ["client_001", "client_002"]
+    wb = openpyxl.load_workbook(out / "client_001.xlsx")
+    assert defined_values(wb, "set_company") == ["Boulangerie Martin SARL"]
+    wb = openpyxl.load_workbook(out / "client_002.xlsx")
+    assert defined_values(wb, "set_company") == ["client_002"]

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         print("kpi-xl batch: --jobs must be 1 or more", file=sys.stderr)
         return 2
     console = Console(stderr=True)
-    total = len(find_clients(args.portfolio))
+    total = len(find_clients(args.portfolio, args.out))
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console,
                         disable=not console.is_terminal)  # fmt: skip
