@@ -30,7 +30,7 @@ naming it, so a typo never silently does nothing.  Schema (defaults shown)::
 
     [orders]
     revenue = "net_of_tax"           # Shopify: "net_of_tax" (Total - Taxes) or "total"
-    excluded_statuses = []           # more statuses to leave out (lower case)
+    excluded_statuses = []           # more statuses to leave out, as the export writes them
     [orders.columns]                 # any other orders CSV: your column names
     order_id = "N° commande"
     date = "Date"
@@ -59,11 +59,12 @@ Account lists are prefixes: ``"623"`` matches 6231, 6234000... .
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, NoReturn, TypeVar, cast
 
 from kpi_xl.errors import InputFileError
 
@@ -146,6 +147,12 @@ class Config:
 ORDER_COLUMNS = ("order_id", "date", "customer", "amount", "status")
 ANALYTICS_COLUMNS = ("date", "visitors", "sessions", "engaged_sessions", "conversions")
 ADS_COLUMNS = ("date", "spend")
+#: The columns a mapping must name: without them the file cannot be recognised.
+REQUIRED_COLUMNS = {
+    "orders": ("order_id", "date", "amount"),
+    "analytics": ("date",),
+    "ads": ("date", "spend"),
+}
 _CHOICES: dict[str, tuple[str, ...]] = {
     "language": ("fr", "en"),
     "orders.revenue": ("net_of_tax", "total"),
@@ -183,11 +190,11 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def error(self, key: str, problem: str, value: object = None, expected: str = "") -> None:
+    def error(self, key: str, problem: str, value: object = None, expected: str = "") -> NoReturn:
         raise InputFileError(
             self.path,
             f"{problem} {key!r}",
-            value=None if value is None else repr(value),
+            value=None if value is None else str(value),  # InputFileError quotes it
             expected=expected or None,
             hint="see the schema in docs/importers.md",
         )
@@ -253,9 +260,9 @@ class _Reader:
             self.error(key, "bad value for", value, 'one of ",", ";", "\\t", "|"')
         if key == "csv.decimal" and value not in (",", "."):
             self.error(key, "bad value for", value, '"," or "."')
+        if key == "csv.date_format" and "%" not in value:
+            self.error(key, "bad value for", value, 'a format such as "%d/%m/%Y" (strftime codes)')
         if key == "csv.encoding":
-            import codecs
-
             try:
                 codecs.lookup(value)
             except LookupError:
@@ -283,6 +290,14 @@ class _Reader:
                 for ckey, cval in cols.items():
                     if not isinstance(cval, str) or not cval.strip():
                         self.error(f"{full}.{ckey}", "bad value for", cval, "a column name")
+                missing = [c for c in REQUIRED_COLUMNS[name] if c not in cols]
+                if missing:
+                    self.error(
+                        full,
+                        f"{', '.join(missing)} missing from the mapping",
+                        expected=", ".join(REQUIRED_COLUMNS[name])
+                        + " set to the names of those columns in your file",
+                    )
                 kw[key] = {k: str(v).strip() for k, v in cols.items()}
             elif full in _CHOICES:
                 kw[key] = self.choice(full, item)

@@ -127,6 +127,13 @@ CASES = [
     Case("config-bad-value", text("Horodateur,NPS\n2024-01-01,9\n"),
          ("kpi_xl.toml", "bad value for 'ads.combine'", "auto, add, fec, ads"),
          config='[ads]\ncombine = "both"\n'),
+    Case("config-incomplete-mapping", text("N;D\nA1;2024-01-01\n"),
+         ("kpi_xl.toml", "amount missing from the mapping 'orders.columns'",
+          "order_id, date, amount"),
+         config='[orders.columns]\norder_id = "N"\ndate = "D"\n'),
+    Case("config-date-format-without-codes", text("Horodateur,NPS\n2024-01-01,9\n"),
+         ("kpi_xl.toml", "bad value for 'csv.date_format'", "found 'dd/mm/yyyy'", "%d/%m/%Y"),
+         config='[csv]\ndate_format = "dd/mm/yyyy"\n'),
 ]  # fmt: skip
 
 

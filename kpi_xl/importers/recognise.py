@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi_xl.config import Config
+from kpi_xl.config import REQUIRED_COLUMNS, Config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import textfile
 from kpi_xl.importers.base import INPUT_IDS
@@ -73,7 +73,7 @@ def _prefixed(cols: list[str], prefixes: Iterable[str]) -> bool:
     return any(c == p or c.startswith(p + " (") for c in cols for p in prefixes)
 
 
-def _mapped(columns: dict[str, str], required: tuple[str, ...]) -> Callable[[list[str]], bool]:
+def _mapped(columns: Mapping[str, str], required: tuple[str, ...]) -> Callable[[list[str]], bool]:
     wanted = [normalise(columns[k]) for k in required if k in columns]
 
     def match(cols: list[str]) -> bool:
@@ -85,9 +85,9 @@ def _mapped(columns: dict[str, str], required: tuple[str, ...]) -> Callable[[lis
 def matchers(config: Config) -> list[tuple[str, Callable[[list[str]], bool]]]:
     """Layout tests in priority order: a user's mapping first, then known exports."""
     return [
-        ("orders:mapped", _mapped(dict(config.orders.columns), ("order_id", "date", "amount"))),
-        ("ads:mapped", _mapped(dict(config.ads.columns), ("date", "spend"))),
-        ("analytics:mapped", _mapped(dict(config.analytics.columns), ("date",))),
+        ("orders:mapped", _mapped(config.orders.columns, REQUIRED_COLUMNS["orders"])),
+        ("ads:mapped", _mapped(config.ads.columns, REQUIRED_COLUMNS["ads"])),
+        ("analytics:mapped", _mapped(config.analytics.columns, REQUIRED_COLUMNS["analytics"])),
         ("fec", lambda c: all(n in c for n in FEC_DEBIT_CREDIT[:3])),
         ("orders:shopify", lambda c: all(n in c for n in SHOPIFY)),
         ("orders:woocommerce", lambda c: "date" in c and _any(c, WOO_ORDER) and _any(c, WOO_SALES)),
