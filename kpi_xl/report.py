@@ -48,8 +48,14 @@ def load_inputs(folder: Path, config_path: Path | None = None) -> tuple[Config, 
 
 
 def _check_output(out: Path, exports: Path, template: Path | None) -> None:
-    """Refuse to write into the exports folder or over the template."""
+    """Refuse to write into the exports folder, over the template or into a missing folder."""
     out, exports = Path(out).resolve(), Path(exports).resolve()
+    if not out.parent.is_dir():
+        raise WorkbookError(
+            out,
+            f"the folder {out.parent} does not exist",
+            hint="create it first, or choose --out in an existing folder",
+        )
     if out.is_relative_to(exports):
         raise WorkbookError(
             out,
@@ -78,16 +84,8 @@ def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None
 
 
 def company_name(config: Config, given: str | None) -> str | None:
-    """The company name to write: the one given, else the config's (when it has one)."""
-    if given is not None:
-        return given
-    return _config_text(config, "company")
-
-
-def _config_text(config: Config, key: str) -> str | None:
-    """An optional text setting of the config (``company``, ``currency``) if it defines it."""
-    value = getattr(config, key, None)
-    return str(value) if value else None
+    """The company name to write: the one given, else the config's (None: keep the workbook's)."""
+    return given if given is not None else config.company
 
 
 def fill_report(
@@ -139,7 +137,7 @@ def fill_report(
     first = pd.Timestamp(table.index[0]).date()
     update = SettingsUpdate(
         company=company_name(config, company),
-        currency=_config_text(config, "currency"),
+        currency=config.currency,
         fy_start=dt.date(first.year, first.month, 1),
         targets=dict(config.targets),
     )
@@ -159,6 +157,12 @@ def refresh_report(
     The workbook's own months decide which fiscal year is read; a month the
     exports do not cover is left as it is.
     """
+    if not Path(workbook).is_file():
+        raise WorkbookError(
+            workbook,
+            "no such workbook",
+            hint="give the path of a report made by kpi-xl fill (to start one, run kpi-xl fill)",
+        )
     _check_output(Path(workbook), exports_dir, None)
     opened = Workbook(Path(workbook))
     months = opened.months()

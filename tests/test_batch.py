@@ -155,6 +155,20 @@ def test_fill_refuses_to_write_into_the_exports(
     assert sorted(p.name for p in exports.iterdir()) == files
 
 
+def test_missing_output_folder_or_workbook_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exports = tmp_path / "exports"
+    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
+    out = tmp_path / "no_such_folder" / "r.xlsx"
+    assert main(["fill", "--from", str(exports), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"the folder {out.parent} does not exist" in err and ".tmp" not in err
+    assert main(["refresh", str(tmp_path / "r.xlsx"), "--from", str(exports)]) == 2
+    err = capsys.readouterr().err
+    assert "r.xlsx: no such workbook" in err and "kpi-xl fill" in err
+
+
 def test_corrupt_template_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
