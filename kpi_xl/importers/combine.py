@@ -190,8 +190,8 @@ def _assemble(got: _Collected, config: Config) -> Exports:
     )
     out = pd.DataFrame(np.nan, index=months, columns=[*INPUT_IDS, *EXTRA_COLUMNS])
     _fill_fec(out, parts["fec"])
-    _fill_orders(out, order_list, parts["fec"])
-    _fill_ads(out, parts["ads"], parts["fec"], config)
+    _fill_orders(out, order_list)
+    _fill_ads(out, parts["ads"], config)
     _fill_analytics(out, parts["analytics"], order_list, config)
     for part in (parts["survey"], parts["manual"]):
         if part is not None:
@@ -227,9 +227,7 @@ def _fill_fec(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
     out.loc[months, "fec_marketing_costs"] = part["sales_marketing_costs"]
 
 
-def _fill_orders(
-    out: pd.DataFrame, part: pd.DataFrame | None, fec_part: pd.DataFrame | None
-) -> None:
+def _fill_orders(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
     if part is None:
         return
     months = part.index
@@ -240,9 +238,7 @@ def _fill_orders(
     out.loc[months, "revenue"] = out.loc[months, "revenue"].fillna(part["orders_revenue"])
 
 
-def _fill_ads(
-    out: pd.DataFrame, part: pd.DataFrame | None, fec_part: pd.DataFrame | None, config: Config
-) -> None:
+def _fill_ads(out: pd.DataFrame, part: pd.DataFrame | None, config: Config) -> None:
     if part is not None:
         out.loc[part.index, "ad_spend"] = part["ad_spend"]
     fec_costs, spend = out["fec_marketing_costs"], out["ad_spend"]

@@ -57,7 +57,7 @@ class FecResult:
     """Monthly figures of a FEC, its totals and the warnings it raised."""
 
     monthly: pd.DataFrame  # FEC_COLUMNS, month-start index
-    totals: dict[str, float]  # debit, credit (all lines); products, charges, net_profit, revenue
+    totals: dict[str, float]  # debit, credit (all lines); products, charges, net_profit
     source: SourceFile
     by_account: pd.DataFrame  # month, account, opening, debit, credit (small)
     warnings: list[str] = field(default_factory=list)

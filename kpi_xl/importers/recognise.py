@@ -123,8 +123,8 @@ def head_text(path: Path, config: Config) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             # A cut multi-byte character at the end of the sample is still UTF-8.
             encoding = "utf-8" if exc.start >= len(head) - 3 else "cp1252"
-    text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
-    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n"), encoding
+    # The same line ends as read_text: header positions must match the whole file's.
+    return textfile.unix_lines(head.decode(encoding, errors="replace")), encoding
 
 
 def sniff(path: Path, config: Config) -> Sniffed:

@@ -99,7 +99,12 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
     except OSError as exc:
         raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
     text, used = decode(path, raw, encoding)
+    return unix_lines(text), used
+
+
+def unix_lines(text: str) -> str:
+    """``text`` without BOM, its line ends as ``\\n`` (``\\r\\r\\n`` is one line end)."""
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-    return text, used
+    return text
