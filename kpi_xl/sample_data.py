@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,11 +289,13 @@ def write_sample_exports(folder: Path, company: Company | None = None) -> list[P
 
 
 def write_sample_config(folder: Path, company: Company | None = None, lang: str = "fr") -> Path:
-    """A ``kpi_xl.toml`` for the sample company (language and two adjusted targets)."""
+    """A ``kpi_xl.toml`` for the sample company: its name, language, fiscal year and NPS target."""
     company = company or Company()
     path = Path(folder) / "kpi_xl.toml"
+    name = json.dumps(company.name, ensure_ascii=False)  # a valid TOML basic string
     path.write_text(
-        f'language = "{lang}"\nfiscal_year_start_month = 1\n\n[targets]\nnps = 40\n',
+        f'company = {name}\nlanguage = "{lang}"\nfiscal_year_start_month = 1\n\n'
+        "[targets]\nnps = 40\n",
         encoding="utf-8",
     )
     return path

@@ -11,6 +11,7 @@ from test_writer_workbooks import defined_values
 
 from kpi_xl import catalog, sample_data
 from kpi_xl.cli import main
+from kpi_xl.config import load_config
 from kpi_xl.importers import read_exports
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -82,3 +83,10 @@ def test_english_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "kpi_report_demo.xlsx" in printed and "Dashboard" in printed
     wb = openpyxl.load_workbook(tmp_path / "kpi_report_demo.xlsx", data_only=True)
     assert defined_values(wb, "dash_1_name")[0] == catalog.focus_kpis()[0].name("en")
+
+
+def test_sample_config_names_the_company(tmp_path: Path) -> None:
+    name = 'Les "Délices" d\'Anne\\Co'
+    path = sample_data.write_sample_config(tmp_path, sample_data.Company(name=name), "en")
+    config = load_config(path)
+    assert (config.company, config.language) == (name, "en")

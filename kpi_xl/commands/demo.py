@@ -59,7 +59,7 @@ def make_demo(out: Path, lang: str = "fr") -> tuple[Path, Path]:
     sample_data.write_sample_exports(exports, company)
     sample_data.write_sample_config(exports, company, lang)
     report = out / REPORT_NAMES[lang]
-    fill_report(exports, report, template_path(lang), company=company.name)
+    fill_report(exports, report, template_path(lang))  # the company is in the config
     return exports, report
 
 

@@ -88,10 +88,6 @@ class RowXml:
     cells: tuple[tuple[int, int], ...]  # (column, start offset) in order
 
 
-def _number(value: bytes) -> str:
-    return value.decode("ascii")
-
-
 def _xml_text(text: str) -> bytes:
     """Text escaped for element content, with characters XML 1.0 forbids removed."""
     clean = _BAD_XML_CHARS.sub("", text)
@@ -300,10 +296,6 @@ class SheetXml:
             else:
                 ops.append((pos, 0, pos, content))
         return ops
-
-    def cell_xml(self, cell: Cell, value: CellValue, date1904: bool = False) -> bytes:
-        """The new ``<c>`` element of ``cell`` showing ``value`` (see :func:`render_cell`)."""
-        return render_cell(self.shape(cell), value, date1904)
 
     def shape(self, cell: Cell) -> CellShape:
         """What of a cell is kept when its value changes: style and formula."""

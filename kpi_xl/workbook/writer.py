@@ -68,7 +68,6 @@ from kpi_xl.workbook.xlsx_package import (
 
 DOCS_HINT = "a KPI workbook must define the names of the template contract (docs/templates.md)"
 INPUT_IDS = tuple(i.id for i in catalog.INPUTS)
-SETTING_NAMES = (contract.SET_COMPANY, contract.SET_FY_START, contract.SET_CURRENCY)
 _CALCPR = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)calcPr\b([^>]*?)(/?)>")
 _FULL_CALC = re.compile(rb"""\sfullCalcOnLoad\s*=\s*("[^"]*"|'[^']*')""")
 _AFTER_CALCPR = re.compile(
