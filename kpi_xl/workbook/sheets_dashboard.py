@@ -406,9 +406,9 @@ def _style_chart(chart: Any, title: str, num_format: str, lang: str) -> None:
     title_font = {"name": "Calibri", "size": 11, "bold": True, "color": styles.NAVY}
     chart.set_title({"name": title, "name_font": title_font})
     chart.set_legend({"position": "bottom", "font": font})
-    chart.set_x_axis(
+    chart.set_x_axis(  # month labels "low": under the chart, never hidden by a loss's bar
         {"num_format": styles.month_format(lang, "axis"), "num_font": font,
-         "line": {"color": styles.BORDER}}
+         "line": {"color": styles.BORDER}, "label_position": "low"}
     )  # fmt: skip
     chart.set_y_axis(
         {"num_format": num_format, "num_font": font, "line": {"none": True},
