@@ -290,7 +290,11 @@ def fiscal_year_table(
     if year is None:
         filled = monthly.dropna(how="all")
         if filled.empty:
-            raise InputFileError("exports", "no month has any figure", expected="some data")
+            raise InputFileError(
+                "the exports",
+                "no month has any figure",
+                hint="check that the files hold data rows, not just their header",
+            )
         latest = pd.Timestamp(filled.index.max())
         year = latest.year if latest.month >= start_month else latest.year - 1
     months = month_index(pd.date_range(pd.Timestamp(year, start_month, 1), periods=12, freq="MS"))
