@@ -60,23 +60,19 @@ def _function(name: str) -> Callable[..., Any]:
     return func
 
 
-def _input_values(inputs: pd.DataFrame, name: str) -> Values:
-    input_id = name.removeprefix("in_")
-    if input_id not in inputs.columns:
-        return np.full(len(inputs), np.nan)
-    return pd.to_numeric(inputs[input_id], errors="coerce").to_numpy(dtype=np.float64)
+class _Inputs:
+    """The input columns as float arrays, converted once; a missing column is all NaN."""
 
+    def __init__(self, inputs: pd.DataFrame) -> None:
+        self.n = len(inputs)
+        self.cols = {
+            str(c): pd.to_numeric(inputs[c], errors="coerce").to_numpy(dtype=np.float64)
+            for c in inputs.columns
+        }
 
-def _month_value(values: Values, src: Source, m: int) -> float:
-    """What a month cell reads for ``src``: NaN when Excel's presence check fails."""
-    if src.mode == "month":
-        return float(values[m])
-    if src.mode == "prev":
-        return float(values[m - 1]) if m > 0 else math.nan
-    upto = values[: m + 1]
-    if np.all(np.isnan(upto)):
-        return math.nan
-    return float(np.nansum(upto) if src.mode == "cum" else np.nanmean(upto))
+    def __call__(self, name: str) -> Values:
+        found = self.cols.get(name.removeprefix("in_"))
+        return np.full(self.n, np.nan) if found is None else found
 
 
 def _ytd_value(values: Values, src: Source, other: Values | None) -> float:
@@ -113,6 +109,46 @@ def _evaluate(kpi: Kpi, args: list[float]) -> float:
         return math.nan
 
 
+def _month_series(values: Values, src: Source) -> Values:
+    """What each month cell reads for ``src``: NaN where Excel's presence check fails.
+
+    ``prev`` is the month before (none for the first month); ``cum`` and ``avg``
+    add up or average the months so far, skipping blanks like SUM and AVERAGE.
+    """
+    if src.mode == "month":
+        return values
+    if src.mode == "prev":
+        return np.concatenate(([np.nan], values[:-1]))[: len(values)]
+    count = np.cumsum(~np.isnan(values))
+    total = np.nancumsum(values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = total if src.mode == "cum" else total / count
+    return np.where(count > 0, out, np.nan)
+
+
+def _evaluate_months(kpi: Kpi, args: list[Values]) -> Values:
+    """The KPI for every month at once; month by month only where a month is invalid.
+
+    Array calls give NaN where a month lacks an input or has a zero denominator,
+    exactly as the scalar calls of :func:`_evaluate` do; invalid data (which the
+    array call refuses for all months) falls back to one call per month.
+    """
+    spec = kpi.template
+    params = next(f for f in kpi.functions if f.name == spec.function).args
+    n = len(args[0]) if args else 0
+    if not any(a.is_range for a in params):
+        call = [
+            np.where(np.isnan(v), arg.default, v) if arg.default is not None else v
+            for v, arg in zip(args, params, strict=False)
+        ]
+        try:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.asarray(_function(spec.function)(*call), dtype=np.float64)
+        except (KpiXlError, ZeroDivisionError, ValueError):
+            pass
+    return np.array([_evaluate(kpi, [float(v[m]) for v in args]) for m in range(n)])
+
+
 def compute_kpis(inputs: pd.DataFrame) -> MonthlyKpis:
     """Every catalog KPI for each row (month) of ``inputs``, plus the year to date.
 
@@ -126,32 +162,25 @@ def compute_kpis(inputs: pd.DataFrame) -> MonthlyKpis:
     >>> round(float(result.ytd["conversion_rate"]), 4)
     0.0275
     """
-    n = len(inputs)
+    values = _Inputs(inputs)
     month_cols: dict[str, Values] = {}
     ytd: dict[str, float] = {}
     for kpi in catalog.KPIS:
         spec = kpi.template
-        month_srcs = spec.monthly_sources()
-        series = [
-            month_cols[s.name.removeprefix("kpi_")] if s.is_kpi else _input_values(inputs, s.name)
-            for s in month_srcs
+        args = [
+            month_cols[s.name.removeprefix("kpi_")]
+            if s.is_kpi
+            else _month_series(values(s.name), s)
+            for s in spec.monthly_sources()
         ]
-        month_cols[kpi.id] = np.array(
-            [
-                _evaluate(
-                    kpi, [_month_value(v, s, m) for v, s in zip(series, month_srcs, strict=True)]
-                )
-                for m in range(n)
-            ],
-            dtype=np.float64,
-        )
+        month_cols[kpi.id] = _evaluate_months(kpi, args)
         ytd_args = []
         for src in spec.ytd_sources():
             if src.agg == "kpi":
                 ytd_args.append(ytd[src.name.removeprefix("kpi_")])
                 continue
-            other = _input_values(inputs, src.where) if src.where else None
-            ytd_args.append(_ytd_value(_input_values(inputs, src.name), src, other))
+            other = values(src.where) if src.where else None
+            ytd_args.append(_ytd_value(values(src.name), src, other))
         ytd[kpi.id] = _evaluate(kpi, ytd_args)
     frame = pd.DataFrame(month_cols, index=inputs.index)
     return MonthlyKpis(frame, pd.Series(ytd, dtype=np.float64))
@@ -164,11 +193,9 @@ def inputs_ytd(inputs: pd.DataFrame) -> pd.Series:
     >>> inputs_ytd(t)[["revenue", "customers_end"]].tolist()
     [30.0, 7.0]
     """
+    values = _Inputs(inputs)
     return pd.Series(
-        {
-            i.id: _ytd_value(_input_values(inputs, i.id), Source(i.id, agg=i.ytd), None)
-            for i in catalog.INPUTS
-        },
+        {i.id: _ytd_value(values(i.id), Source(i.id, agg=i.ytd), None) for i in catalog.INPUTS},
         dtype=np.float64,
     )
 
