@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi_xl import catalog, kpis
 from kpi_xl.catalog import Status
@@ -109,3 +111,34 @@ def test_statuses_use_the_catalog_basis():
     assert statuses["net_margin"] is Status.ON_TRACK  # year to date: 15 %
     assert statuses["nps"] is None  # no data
     assert statuses["cac"] is None  # no target
+
+
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), st.integers(-5, 60), st.just(0)), min_size=12, max_size=12),
+        min_size=len(catalog.INPUTS),
+        max_size=len(catalog.INPUTS),
+    )
+)
+def test_array_path_equals_month_by_month_calls(columns):
+    """The fast array evaluation gives what one scalar call per month gives."""
+    from kpi_xl.monthly import _evaluate, _month_series
+
+    data = {
+        i.id: [np.nan if v is None else float(v) for v in col]
+        for i, col in zip(catalog.INPUTS, columns, strict=True)
+    }
+    data["gross_margin"] = [v if np.isnan(v) else v / 60 for v in data["gross_margin"]]
+    t = pd.DataFrame(data)
+    months = compute_kpis(t).months
+    for kpi in catalog.KPIS:
+        args = [
+            months[s.name.removeprefix("kpi_")].to_numpy()
+            if s.is_kpi
+            else _month_series(t[s.name.removeprefix("in_")].to_numpy(), s)
+            for s in kpi.template.monthly_sources()
+        ]
+        for m in range(12):
+            expected = _evaluate(kpi, [float(a[m]) for a in args])
+            got = months[kpi.id][m]
+            assert (math.isnan(expected) and math.isnan(got)) or got == expected, (kpi.id, m)
