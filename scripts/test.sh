@@ -12,11 +12,11 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1
   if [ "$(id -u)" = 0 ]; then
     echo "Installing LibreOffice (headless Calc) and poppler-utils (about 310 MB)..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
       libreoffice-calc-nogui poppler-utils >/dev/null
   elif command -v sudo >/dev/null 2>&1; then
     sudo apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
       libreoffice-calc-nogui poppler-utils >/dev/null
   else
     echo "warning: LibreOffice is missing and cannot be installed here;" \
