@@ -83,3 +83,13 @@ def test_csv_fr_uses_semicolons_and_decimal_commas(tmp_path, capsys):
     first = dict(zip(lines[0].split(";"), lines[1].split(";"), strict=True))
     assert first["month"] == "2021-09"
     assert first["revenue"] == "59434,5"
+
+
+def test_cohorts_and_comments_tables(tmp_path, capsys):
+    from kpi_xl import sample_data
+
+    sample_data.write_sample_exports(tmp_path)
+    assert main(["compute", "--from", str(tmp_path), "--cohorts", "--comments"]) == 0
+    out = capsys.readouterr().out
+    assert "Rétention par cohorte" in out and "100,0 %" in out
+    assert "Détracteurs (0-6)" in out and "Promoteurs (9-10)" in out

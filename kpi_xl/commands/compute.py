@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kpi_xl import catalog, fmt
 from kpi_xl.config import Config, find_config, load_config
@@ -89,6 +90,16 @@ def register(sub: Any) -> None:
         choices=catalog.LANGS,
         help="language of the table's labels (default: the config's, else fr)",
     )
+    p.add_argument(
+        "--cohorts",
+        action="store_true",
+        help="also show the retention of each month's new customers (from the orders export)",
+    )
+    p.add_argument(
+        "--comments",
+        action="store_true",
+        help="also show the NPS survey's comments of the year, detractors first",
+    )
     p.set_defaults(func=run)
 
 
@@ -107,7 +118,12 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "json":
         _write_json(inputs, result, exports)
     else:
-        _print_table(inputs, result, args.lang or config.language, config)
+        lang = args.lang or config.language
+        _print_table(inputs, result, lang, config)
+        if args.cohorts:
+            _print_cohorts(exports, pd.DatetimeIndex(inputs.index), lang)
+        if args.comments:
+            _print_comments(exports, pd.DatetimeIndex(inputs.index), lang)
     return 0
 
 
@@ -199,3 +215,48 @@ def _print_table(inputs: pd.DataFrame, result: MonthlyKpis, lang: str, config: C
         values = [*result.months[kpi.id], float(result.ytd[kpi.id])]
         table.add_row(kpi.name(lang), *(fmt.value(v, kpi.unit, lang) for v in values))
     Console(width=max(160, Console().width)).print(table)
+
+
+def _print_cohorts(exports: Exports, months: pd.DatetimeIndex, lang: str) -> None:
+    """Share of each first-order month's customers who ordered again k months later."""
+    fr = lang == "fr"
+    cohorts = exports.cohorts
+    if cohorts is None or cohorts.empty:
+        print("Pas de cohortes : il faut un export de commandes." if fr else
+              "No cohorts: they need an orders export.")  # fmt: skip
+        return
+    rows = cohorts.loc[cohorts.index.isin(months)].iloc[:, :12]
+    title = ("Rétention par cohorte (mois du 1er achat × mois écoulés)" if fr else
+             "Retention by cohort (first-order month × months since)")  # fmt: skip
+    table = Table(title=title)
+    table.add_column("Cohorte" if fr else "Cohort", no_wrap=True)
+    for k in rows.columns:
+        table.add_column(f"+{k}", justify="right", no_wrap=True)
+    for month, shares in zip(pd.DatetimeIndex(rows.index), rows.to_numpy(), strict=True):
+        cells = [fmt.value(float(v), catalog.Unit.RATIO, lang) for v in shares]
+        table.add_row(f"{month:%Y-%m}", *cells)
+    Console(width=max(160, Console().width)).print(table)
+
+
+def _print_comments(exports: Exports, months: pd.DatetimeIndex, lang: str, most: int = 10) -> None:
+    """The year's survey comments: what detractors (0-6) and promoters (9-10) said."""
+    fr = lang == "fr"
+    comments = exports.comments
+    if comments is None or comments.empty:
+        print("Pas de commentaires NPS." if fr else "No NPS comments.")
+        return
+    start, end = months[0], months[-1] + pd.offsets.MonthEnd(1)
+    year = comments[(comments["date"] >= start) & (comments["date"] <= end)]
+    year = year.sort_values("date", ascending=False)
+    groups = (
+        ("Détracteurs (0-6)" if fr else "Detractors (0-6)", year[year["score"] <= 6]),
+        ("Promoteurs (9-10)" if fr else "Promoters (9-10)", year[year["score"] >= 9]),
+    )
+    for title, rows in groups:
+        table = Table(title=f"{title}: {len(rows)}", title_justify="left")
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Note" if fr else "Score", justify="right")
+        table.add_column("Commentaire" if fr else "Comment")
+        for row in rows.head(most).itertuples(index=False):
+            table.add_row(f"{row.date:%d/%m/%Y}", f"{row.score:g}", Text(str(row.comment)))
+        Console().print(table)
