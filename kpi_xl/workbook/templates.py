@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from kpi_xl import __version__, catalog
@@ -75,6 +76,16 @@ def stale_templates(folder: Path = REPO_DIR) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         for fresh in build_templates(Path(tmp)):
             committed = Path(folder) / fresh.name
-            if not committed.is_file() or committed.read_bytes() != fresh.read_bytes():
+            if not committed.is_file() or _parts(committed) != _parts(fresh):
                 stale.append(committed)
     return stale
+
+
+def _parts(path: Path) -> list[tuple[str, bytes]] | None:
+    """A workbook's zip members and their content (not the compressed bytes, which
+    depend on the zlib build); None when it is not a zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [(info.filename, archive.read(info)) for info in archive.infolist()]
+    except zipfile.BadZipFile:
+        return None
