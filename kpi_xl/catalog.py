@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -215,8 +215,6 @@ class Kpi:
     action: Text
     source: str
     focus: bool = False  # one of the default 3 to 5 dashboard KPIs
-    target_period: Literal["month", "year", "any"] = "any"
-    aliases: tuple[str, ...] = field(default=())
 
     @property
     def function(self) -> Function:
@@ -313,7 +311,7 @@ KPIS: tuple[Kpi, ...] = (
         unit=Unit.RATIO, direction=Direction.HIGHER,
         frequency=_t("Trimestrielle ou semestrielle, puis annuelle",
                      "Quarterly or half-yearly, then yearly"),
-        target=1.0, target_period="year",
+        target=1.0,
         target_text=_t("ROI supérieur à 100 % en 12 mois (nouvel outil CRM)",
                        "ROI above 100 % within 12 months (new CRM tool)"),
         basis="ytd",
@@ -346,7 +344,7 @@ KPIS: tuple[Kpi, ...] = (
         ),
         unit=Unit.RATIO, direction=Direction.HIGHER,
         frequency=_t("Hebdomadaire ou mensuelle", "Weekly or monthly"),
-        target=0.035, target_period="any",
+        target=0.035,
         target_text=_t("Passer de 2 % à 3,5 % sur les fiches produits clés",
                        "From 2 % to 3.5 % on the key product pages"),
         basis="month",
@@ -496,7 +494,7 @@ KPIS: tuple[Kpi, ...] = (
         ),
         unit=Unit.RATIO, direction=Direction.HIGHER,
         frequency=_t("Mensuelle, trimestrielle et annuelle", "Monthly, quarterly and yearly"),
-        target=0.20, target_period="year",
+        target=0.20,
         target_text=_t("+20 % de CA sur l'année fiscale", "+20 % revenue over the fiscal year"),
         basis="ytd",
         action=_t(
@@ -535,7 +533,7 @@ KPIS: tuple[Kpi, ...] = (
         unit=Unit.RATIO, direction=Direction.HIGHER,
         frequency=_t("Mensuelle (abonnements), trimestrielle (e-commerce, services)",
                      "Monthly (subscriptions), quarterly (e-commerce, services)"),
-        target=0.50, target_period="year",
+        target=0.50,
         target_text=_t("Rétention annuelle de 35 % à 50 % (programme de fidélité e-commerce)",
                        "Yearly retention from 35 % to 50 % (e-commerce loyalty programme)"),
         basis="ytd",
@@ -567,7 +565,7 @@ KPIS: tuple[Kpi, ...] = (
         ),
         unit=Unit.RATIO, direction=Direction.HIGHER,
         frequency=_t("Mensuelle et trimestrielle", "Monthly and quarterly"),
-        target=0.12, target_period="any",
+        target=0.12,
         target_text=_t("Passer de 8 % à 12 % en un an", "From 8 % to 12 % within a year"),
         basis="ytd",
         action=_t(
@@ -600,7 +598,7 @@ KPIS: tuple[Kpi, ...] = (
         ),
         unit=Unit.RATIO, direction=Direction.HIGHER,
         frequency=_t("Hebdomadaire ou mensuelle", "Weekly or monthly"),
-        target=0.60, target_period="any",
+        target=0.60,
         target_text=_t(
             "L'article vise +25 % de durée de session et 4 pages par session ; kpi_xl propose "
             "60 % de sessions engagées (à ajuster)",
@@ -644,7 +642,7 @@ KPIS: tuple[Kpi, ...] = (
         unit=Unit.PERIODS, direction=Direction.LOWER,
         frequency=_t("Mensuelle ou trimestrielle pendant la récupération, puis annuelle",
                      "Monthly or quarterly while recovering, then yearly"),
-        target=24.0, target_period="month",
+        target=24.0,
         target_text=_t("Moins de 2 ans (24 mois) pour les projets digitaux stratégiques",
                        "Under 2 years (24 months) for strategic digital projects"),
         basis="ytd",
@@ -689,7 +687,7 @@ KPIS: tuple[Kpi, ...] = (
         unit=Unit.POINTS, direction=Direction.HIGHER,
         frequency=_t("Trimestrielle, ou après les interactions clés",
                      "Quarterly, or after key interactions"),
-        target=45.0, target_period="any",
+        target=45.0,
         target_text=_t("Passer de 30 à 45 en 6 mois (livraison, service client)",
                        "From 30 to 45 within 6 months (delivery, customer service)"),
         basis="ytd",
@@ -724,7 +722,7 @@ KPIS: tuple[Kpi, ...] = (
         unit=Unit.RATIO, direction=Direction.HIGHER,
         frequency=_t("Mensuelle (processus clés), trimestrielle (vision globale)",
                      "Monthly (key processes), quarterly (overall)"),
-        target=0.80, target_period="any",
+        target=0.80,
         target_text=_t("80 % d'automatisation du cycle de facturation en 6 mois",
                        "80 % of the invoicing cycle automated within 6 months"),
         basis="month",
@@ -760,7 +758,7 @@ def get(kpi: str) -> Kpi:
         return _BY_ID[low]
     for k in KPIS:
         names = {f.excel_name.lower() for f in k.functions} | {k.name.fr.lower(), k.name.en.lower()}
-        if key.lower() in names or low in k.aliases:
+        if key.lower() in names:
             return k
     raise KeyError(f"unknown KPI {kpi!r}; known: {', '.join(_BY_ID)}")
 
