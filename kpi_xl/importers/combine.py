@@ -182,7 +182,14 @@ def _assemble(got: _Collected, config: Config) -> Exports:
         for f in ("fec", "analytics", "ads", "survey", "manual")
     }
     order_list, cohort_table = _orders(got, config)
-    frames = [p for p in (*parts.values(), order_list) if p is not None]
+    frames = [p for p in (*parts.values(), order_list) if p is not None and len(p)]
+    if not frames:
+        # e.g. a FEC holding only its opening entries, or headers without rows
+        raise InputFileError(
+            ", ".join(s.path.name for s in got.sources) or "the exports",
+            "no month has any figure (only headers, or only opening-balance entries)",
+            hint="export the period's entries or orders, not just the opening balances",
+        )
     months = month_index(
         pd.date_range(
             min(f.index.min() for f in frames), max(f.index.max() for f in frames), freq="MS"

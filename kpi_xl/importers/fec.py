@@ -245,6 +245,10 @@ def _months(dates: pd.Series, lines: _Lines) -> Ints:
 
     texts = dates.map(lambda v: v if isinstance(v, str) else str(int(v)))  # mixed chunks
     parsed = parse_dates(texts, fail)
+    blank = np.asarray(parsed.isna())  # only spaces (e.g. a no-break space): no date at all
+    if blank.any():
+        row = int(np.flatnonzero(blank)[0])
+        lines.fail(row, "EcritureDate", "the entry date is missing", "", DATE_EXPECTED)
     return np.asarray(parsed.year.to_numpy() * 12 + parsed.month.to_numpy() - 1, dtype=np.int64)
 
 
