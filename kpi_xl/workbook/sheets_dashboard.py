@@ -98,7 +98,7 @@ def dashboard_values(
     for slot in range(1, FOCUS_SLOTS + 1):
         index = _focus_index(settings, slot)
         kpi = None if index is None else catalog.KPIS[index]
-        months = [] if kpi is None else values[kpi.defined_name]
+        months = None if kpi is None else values[kpi.defined_name]  # None: an empty slot
         out[helper_key(slot, "match")] = "" if index is None else index + 1
         out[helper_key(slot, "unit")] = "" if kpi is None else kpi.unit.value
         out[helper_key(slot, "light")] = LIGHT if values[dash_name(slot, "status")] else ""

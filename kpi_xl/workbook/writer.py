@@ -151,6 +151,15 @@ class Workbook:
         self.names: dict[str, NameRef] = {
             n: ref for n, ref in self.info.names.items() if _is_contract(n)
         }
+        for name in contract.required_names():
+            size = len(self.names[name].cells)
+            if size != contract.N_MONTHS:
+                raise WorkbookError(
+                    self.path,
+                    f"the name {name} covers {size} cells; the contract wants one per month "
+                    f"({contract.N_MONTHS})",
+                    hint=DOCS_HINT,
+                )
         self.sheets: dict[str, SheetXml] = {}
         for ref in self.names.values():
             if ref.part not in self._by_name:
