@@ -78,6 +78,7 @@ def test_flipped_byte(tmp_path, exports, capsys, position, value):
     _fill(tmp_path, exports, bytes(data), capsys)
 
 
+@pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")  # openpyxl, test only
 @pytest.mark.parametrize("focus", ["", "EBITDA"])
 def test_empty_or_unknown_focus_slot(tmp_path, exports, capsys, focus):
     """A dashboard slot the user emptied or filled with an unknown name stays empty."""
