@@ -108,11 +108,12 @@ def _divide(
 ) -> Result:
     """num / den; a zero denominator raises for scalars and gives NaN in arrays."""
     zero = den == 0
-    if scalar:
-        if zero:
-            raise KpiZeroDivisionError(den_name)
-        return float(num / den)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Huge or infinite figures overflow to inf: that is the answer, not a warning.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if scalar:
+            if zero:
+                raise KpiZeroDivisionError(den_name)
+            return float(num / den)
         out = np.asarray(num / den, dtype=np.float64)
     return np.where(zero, np.nan, out)
 
