@@ -34,9 +34,10 @@ def register(sub: Any) -> None:
     build.add_argument(
         "--out",
         type=Path,
-        default=templates.REPO_DIR,
+        default=templates.default_out_dir(),
         metavar="DIR",
-        help=f"output folder (default: {templates.REPO_DIR})",
+        help="output folder (default: workbook_templates/ of the repository in a checkout, "
+        "else of the current folder)",
     )
     build.add_argument(
         "--check",

@@ -22,6 +22,14 @@ from kpi_xl.workbook.builder import build_workbook
 REPO_DIR = Path(__file__).resolve().parents[2] / "workbook_templates"
 
 
+def default_out_dir() -> Path:
+    """Where ``kpi-xl templates build`` writes: the repository's folder in a checkout,
+    else ``workbook_templates`` in the current folder (never inside site-packages)."""
+    if (REPO_DIR.parent / "pyproject.toml").is_file():
+        return REPO_DIR
+    return Path.cwd() / "workbook_templates"
+
+
 def template_name(lang: str) -> str:
     """File name of the template in ``lang``: ``monthly_kpi_fr.xlsx``."""
     if lang not in catalog.LANGS:
