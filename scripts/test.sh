@@ -9,15 +9,19 @@ python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
 # LibreOffice recalculates the templates in the tests; pdftoppm renders the dashboard.
 if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if [ -z "$sudo" ] || command -v sudo >/dev/null 2>&1; then
     echo "Installing LibreOffice (headless Calc) and poppler-utils (about 310 MB)..."
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      libreoffice-calc-nogui poppler-utils >/dev/null
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      libreoffice-calc-nogui poppler-utils >/dev/null
+    for attempt in 1 2 3; do  # a mirror hiccup should not fail the whole run
+      if $sudo apt-get update -qq &&
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+          libreoffice-calc-nogui poppler-utils >/dev/null; then
+        break
+      fi
+      echo "apt-get failed (attempt $attempt); retrying..." >&2
+      sleep 10
+    done
   else
     echo "warning: LibreOffice is missing and cannot be installed here;" \
       "the recalculation tests will be skipped (under CI=true they fail)." >&2
