@@ -5,7 +5,8 @@ template), :func:`refresh_report` (an existing report, in place).  The
 importers read the folder (:func:`kpi_xl.importers.read_exports`), the
 fiscal year's 12 months are cut from their monthly table, and the writer
 fills the workbook, computing every formula's cached value with
-:func:`kpi_xl.monthly.compute_kpis`.  Outputs are never written into the
+:func:`kpi_xl.monthly.compute_kpis`, and writes the fiscal year's latest NPS
+survey comments into the customer-comment blocks when the workbook has them.  Outputs are never written into the
 exports folder.
 """
 
@@ -141,7 +142,7 @@ def fill_report(
         fy_start=dt.date(first.year, first.month, 1),
         targets=dict(config.targets),
     )
-    summary = fill(template, table, Path(out), update)
+    summary = fill(template, table, Path(out), update, exports.comments)
     return ReportResult(summary, exports, table)
 
 
@@ -169,5 +170,7 @@ def refresh_report(
     _, exports = load_inputs(exports_dir, config_path)
     table = fiscal_year_table(exports.monthly, months[0].year, months[0].month)
     _check_has_data(table, exports, Path(exports_dir))
-    summary = refresh(Path(workbook), table, backup=backup, workbook=opened)
+    summary = refresh(
+        Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments
+    )
     return ReportResult(summary, exports, table)

@@ -73,6 +73,7 @@ def expected_names() -> dict[str, int]:
         sizes[name] = 1
     sizes.update({k.target_name: 1 for k in catalog.KPIS})
     sizes.update({contract.focus_name(s): 1 for s in range(1, contract.FOCUS_SLOTS + 1)})
+    sizes.update({name: contract.COMMENT_ROWS for name in contract.comment_names()})
     return sizes
 
 
@@ -89,8 +90,8 @@ def test_every_contract_name_is_defined_with_its_size(lang: str) -> None:
 def test_sheets_are_in_the_template_language(lang: str) -> None:
     wb = load(lang)
     assert wb.sheetnames == [
-        texts.SHEET_HOWTO(lang), texts.SHEET_DASHBOARD(lang), texts.SHEET_SETTINGS(lang),
-        texts.SHEET_INPUTS(lang), texts.SHEET_KPIS(lang),
+        texts.SHEET_HOWTO(lang), texts.SHEET_DASHBOARD(lang), texts.SHEET_COMMENTS(lang),
+        texts.SHEET_SETTINGS(lang), texts.SHEET_INPUTS(lang), texts.SHEET_KPIS(lang),
     ]  # fmt: skip
     assert wb.active is not None and wb.active.title == texts.SHEET_DASHBOARD(lang)
     assert named_cells(wb, contract.SET_LANG)[0].value == lang

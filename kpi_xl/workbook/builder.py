@@ -32,6 +32,7 @@ from kpi_xl.workbook.cached import FormulaCell, FormulaSource, canonical
 from kpi_xl.workbook.context import Context
 from kpi_xl.workbook.contract import N_MONTHS, CachedValue, Settings, formula_values
 from kpi_xl.workbook.layout import Sheets
+from kpi_xl.workbook.sheets_comments import write_comments
 from kpi_xl.workbook.sheets_dashboard import dashboard_values, write_dashboard
 from kpi_xl.workbook.sheets_data import kpis_sheet_values, write_inputs, write_kpis
 from kpi_xl.workbook.sheets_settings import write_howto, write_settings
@@ -108,6 +109,7 @@ def _write(workbook: Workbook, lang: str, settings: Settings, table: pd.DataFram
     write_inputs(ctx)
     write_kpis(ctx)
     write_dashboard(ctx)
+    write_comments(ctx)
     workbook.set_properties(
         {
             "title": texts.TITLE(lang),
@@ -204,7 +206,7 @@ def formula_cells(lang: str, settings: Settings, inputs: pd.DataFrame) -> list[F
 def _add_sheets(ctx: Context) -> None:
     """Sheets in reading order; the file opens on the Dashboard."""
     s = ctx.sheets
-    for name in (s.howto, s.dashboard, s.settings, s.inputs, s.kpis):
+    for name in (s.howto, s.dashboard, s.comments, s.settings, s.inputs, s.kpis):
         ctx.workbook.add_worksheet(name)
     dashboard = ctx.sheet(s.dashboard)
     dashboard.activate()

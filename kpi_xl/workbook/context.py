@@ -90,6 +90,10 @@ class Context:
         target = ref(sheet, row, col) if last_col is None else span(sheet, row, col, row, last_col)
         self.workbook.define_name(name, "=" + target)
 
+    def define_column(self, name: str, sheet: str, first_row: int, last_row: int, col: int) -> None:
+        """A workbook-scoped defined name over one column of cells."""
+        self.workbook.define_name(name, "=" + span(sheet, first_row, col, last_row, col))
+
     def sheet(self, name: str) -> Worksheet:
         found: Worksheet = self.workbook.get_worksheet_by_name(name)
         return found

@@ -18,6 +18,10 @@ Formulas (the writer refreshes their cached values from :func:`formula_values`):
     on track), ``dash_month`` (latest month with any input), and per dashboard slot
     ``dash_<n>_name``, ``dash_<n>_value``, ``dash_<n>_target``, ``dash_<n>_status``,
     ``dash_<n>_change``, ``dash_<n>_action``.
+Customer comments (optional plain values the writer fills; 15 cells each, newest first):
+    ``nps_detractors_date``, ``nps_detractors_score``, ``nps_detractors_comment`` and
+    ``nps_promoters_date``, ``nps_promoters_score``, ``nps_promoters_comment``: the
+    fiscal year's latest NPS survey comments of detractors (0-6) and promoters (9-10).
 
 Only ``months`` and the ``in_*`` rows are required to fill a workbook; the
 other names are refreshed when present.
@@ -46,6 +50,10 @@ SET_LANG = "set_lang"
 DASH_MONTH = "dash_month"
 KPI_FIELDS = ("ytd", "value", "change", "status", "action")
 DASH_FIELDS = ("name", "value", "target", "status", "change", "action")
+#: Rows of each customer-comment block, and its groups and columns.
+COMMENT_ROWS = 15
+COMMENT_GROUPS = ("detractors", "promoters")
+COMMENT_FIELDS = ("date", "score", "comment")
 
 CellValue = float | str | dt.date
 
@@ -80,6 +88,15 @@ def focus_name(slot: int) -> str:
 
 def dash_name(slot: int, field_name: str) -> str:
     return f"dash_{slot}_{field_name}"
+
+
+def comment_name(group: str, field_name: str) -> str:
+    return f"nps_{group}_{field_name}"
+
+
+def comment_names() -> list[str]:
+    """The optional customer-comment names, block by block."""
+    return [comment_name(g, f) for g in COMMENT_GROUPS for f in COMMENT_FIELDS]
 
 
 def input_names() -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kpi_xl import catalog
 from kpi_xl.workbook import texts
-from kpi_xl.workbook.contract import FOCUS_SLOTS, N_MONTHS
+from kpi_xl.workbook.contract import COMMENT_ROWS, FOCUS_SLOTS, N_MONTHS
 from kpi_xl.workbook.formulas import Grid
 
 #: First month column on the Inputs and KPIs sheets (D): label, unit, help before it.
@@ -71,6 +71,19 @@ DASH_COL_HELP_UNIT = DASH_COL_HELP_ROW + 1
 DASH_COL_HELP_FIRST_MONTH = DASH_COL_HELP_UNIT + 1
 DASH_ROW_HELP_MARGIN = DASH_ROW_FIRST_TILE + FOCUS_SLOTS + 1  # net margin, then its target
 
+# Customer comments: a title, a one-line explanation, then one block per group
+# (its title, a header, COMMENT_ROWS rows), the detractors' first.
+COM_ROW_TITLE = 0
+COM_ROW_HINT = 1
+COM_ROW_FIRST_BLOCK = 3
+COM_BLOCK_HEIGHT = COMMENT_ROWS + 3  # title, header, rows, a blank line
+COM_COL_DATE, COM_COL_SCORE, COM_COL_COMMENT = range(3)
+
+
+def comment_block_row(index: int) -> int:
+    """The title row of the ``index``-th comment block; its header and rows follow."""
+    return COM_ROW_FIRST_BLOCK + index * COM_BLOCK_HEIGHT
+
 
 @dataclass(frozen=True)
 class Sheets:
@@ -81,6 +94,7 @@ class Sheets:
     settings: str
     inputs: str
     kpis: str
+    comments: str
 
     @classmethod
     def for_lang(cls, lang: str) -> Sheets:
@@ -90,6 +104,7 @@ class Sheets:
             texts.SHEET_SETTINGS(lang),
             texts.SHEET_INPUTS(lang),
             texts.SHEET_KPIS(lang),
+            texts.SHEET_COMMENTS(lang),
         )
 
 

@@ -14,6 +14,7 @@ SHEET_DASHBOARD = Text("Tableau de bord", "Dashboard")
 SHEET_SETTINGS = Text("Paramètres", "Settings")
 SHEET_INPUTS = Text("Saisies", "Inputs")
 SHEET_KPIS = Text("Indicateurs", "KPIs")
+SHEET_COMMENTS = Text("Avis clients", "Customer comments")
 
 TITLE = Text("Suivi mensuel des KPI", "Monthly KPI tracking")
 
@@ -149,6 +150,24 @@ CHART_HELPER = Text(
     "Données des graphiques et courbes (calculées, ne pas modifier)",
     "Chart and sparkline data (computed, do not edit)",
 )
+
+# Customer comments.
+COMMENTS_TITLE = Text("Avis clients de l'exercice", "Customer comments of the fiscal year")
+COMMENTS_HINT = Text(
+    "Les derniers commentaires de l'enquête NPS, rédigés par kpi-xl fill : ceux des "
+    "détracteurs montrent vos points faibles, ceux des promoteurs vos points forts.",
+    "The latest comments of the NPS survey, written by kpi-xl fill: the detractors' show "
+    "your weak points, the promoters' your strengths.",
+)
+COMMENTS_GROUPS = {
+    "detractors": Text("Détracteurs (note de 0 à 6)", "Detractors (score 0 to 6)"),
+    "promoters": Text("Promoteurs (note de 9 à 10)", "Promoters (score 9 to 10)"),
+}
+COMMENTS_COLUMNS = {
+    "date": Text("Date", "Date"),
+    "score": Text("Note", "Score"),
+    "comment": Text("Commentaire", "Comment"),
+}
 
 # Data validation messages.
 VALIDATION_TITLE = Text("Valeur refusée", "Value not accepted")

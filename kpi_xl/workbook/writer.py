@@ -55,6 +55,7 @@ from kpi_xl.workbook.cells import (
 )
 from kpi_xl.workbook.charts import chart_ranges as ranges_of
 from kpi_xl.workbook.charts import refresh_caches
+from kpi_xl.workbook.comments import comment_values, fiscal_year_end
 from kpi_xl.workbook.names import Cell, NameRef, WorkbookInfo, read_workbook_info, shared_strings
 from kpi_xl.workbook.xlsx_package import (
     Member,
@@ -289,14 +290,20 @@ class Workbook:
     # ------------------------------------------------------------------ planning
 
     def edits(
-        self, data: pd.DataFrame, update: SettingsUpdate | None = None, only_changes: bool = False
+        self,
+        data: pd.DataFrame,
+        update: SettingsUpdate | None = None,
+        only_changes: bool = False,
+        comments: pd.DataFrame | None = None,
     ) -> tuple[dict[str, dict[Cell, bytes]], WriteSummary]:
         """The new ``<c>`` elements per sheet part for ``data`` (rows = month starts).
 
         Inputs are written for the workbook's months found in ``data``, where
         ``data`` has a number; an input the data leaves empty keeps what the
-        workbook holds.  ``only_changes`` leaves cells whose value is already
-        right untouched (a refresh changes as few bytes as possible).
+        workbook holds.  ``comments`` (survey comments: date, score, comment)
+        rewrite the ``nps_*`` blocks; None leaves them as they are.
+        ``only_changes`` leaves cells whose value is already right untouched
+        (a refresh changes as few bytes as possible).
         """
         out: dict[str, dict[Cell, bytes]] = {}
         settings = self.settings()
@@ -311,6 +318,8 @@ class Workbook:
         if update is not None and update.fy_start is not None:
             self._write_name(contract.MONTHS, list(months), out, formulas=None)
         table, written = self._input_edits(data, months, out, only_changes)
+        if comments is not None:
+            self._comment_edits(comments, months, out)
         values = cell_values(settings, table)
         template = self.template_cells(settings.lang)
         for part, sources in template.items():
@@ -434,6 +443,22 @@ class Workbook:
         result = pd.DataFrame(merged, index=table.index, columns=list(INPUT_IDS))
         return result, [m for m, f in zip(months, filled, strict=True) if f]
 
+    def _comment_edits(
+        self, comments: pd.DataFrame, months: list[dt.date], out: dict[str, dict[Cell, bytes]]
+    ) -> None:
+        """The fiscal year's latest comments into the ``nps_*`` names the workbook defines.
+
+        Texts become inline strings (a comment such as ``=HYPERLINK(...)``
+        stays text); a cell holding the user's formula is left alone.
+        """
+        present = [n for n in contract.comment_names() if n in self.names]
+        if not present:
+            return
+        rows = max(len(self.names[n].cells) for n in present)
+        values = comment_values(comments, months[0], fiscal_year_end(months), rows)
+        for name in present:
+            self._write_name(name, list(values[name]), out, formulas=False)
+
     def _formula_mask(self, n: int) -> npt.NDArray[np.bool_]:
         """True where an input cell holds the user's own formula: it is never overwritten.
 
@@ -504,8 +529,10 @@ class Workbook:
 
 
 def _is_contract(name: str) -> bool:
-    return name in contract.required_names() or name.startswith(
-        ("set_", "target_", "kpi_", "dash_", "months")
+    return (
+        name in contract.required_names()
+        or name in contract.comment_names()
+        or name.startswith(("set_", "target_", "kpi_", "dash_", "months"))
     )
 
 
@@ -546,10 +573,13 @@ class Template:
         self.mtime = os.stat(self.path).st_mtime
 
     def render(
-        self, data: pd.DataFrame, update: SettingsUpdate | None = None
+        self,
+        data: pd.DataFrame,
+        update: SettingsUpdate | None = None,
+        comments: pd.DataFrame | None = None,
     ) -> tuple[bytes, WriteSummary]:
         """The filled workbook's bytes, and what was written."""
-        edits, summary = self.workbook.edits(data, update)
+        edits, summary = self.workbook.edits(data, update, comments=comments)
         parts: dict[str, bytes] = {self.workbook.info.workbook_part: self._workbook_xml}
         for part, plan in self._plans.items():
             cells = {**self._original[part], **edits.get(part, {})}
@@ -564,16 +594,24 @@ class Template:
         return zip_bytes(members), summary
 
     def fill(
-        self, data: pd.DataFrame, dest: Path, update: SettingsUpdate | None = None
+        self,
+        data: pd.DataFrame,
+        dest: Path,
+        update: SettingsUpdate | None = None,
+        comments: pd.DataFrame | None = None,
     ) -> WriteSummary:
         """Write a new report at ``dest`` (atomically) from monthly ``data``; see :func:`fill`."""
-        blob, summary = self.render(data, update)
+        blob, summary = self.render(data, update, comments)
         write_atomic(Path(dest), blob)
         return WriteSummary(Path(dest), summary.months, summary.cells, summary.settings)
 
 
 def fill(
-    template: Path | Template, data: pd.DataFrame, dest: Path, update: SettingsUpdate | None = None
+    template: Path | Template,
+    data: pd.DataFrame,
+    dest: Path,
+    update: SettingsUpdate | None = None,
+    comments: pd.DataFrame | None = None,
 ) -> WriteSummary:
     """A new report at ``dest`` from ``template`` and monthly ``data``.
 
@@ -589,6 +627,9 @@ def fill(
         The report to write (replaced atomically if it exists).
     update : SettingsUpdate, optional
         Company, fiscal year start, currency and targets to write.
+    comments : DataFrame, optional
+        NPS survey comments (date, score, comment): the fiscal year's latest
+        fill the ``nps_*`` blocks when the workbook defines them.
 
     Returns
     -------
@@ -601,7 +642,7 @@ def fill(
         The template is not a readable, safe xlsx or lacks contract names.
     """
     tpl = template if isinstance(template, Template) else Template(Path(template))
-    return tpl.fill(data, dest, update)
+    return tpl.fill(data, dest, update, comments)
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -632,7 +673,11 @@ def backup_path(path: Path) -> Path:
 
 
 def refresh(
-    path: Path, data: pd.DataFrame, backup: bool = True, workbook: Workbook | None = None
+    path: Path,
+    data: pd.DataFrame,
+    backup: bool = True,
+    workbook: Workbook | None = None,
+    comments: pd.DataFrame | None = None,
 ) -> WriteSummary:
     """Update a report in place with new monthly ``data``, changing only owned cells.
 
@@ -648,6 +693,8 @@ def refresh(
         Keep the previous file as ``<name>.bak`` (default True).
     workbook : Workbook, optional
         The same file already opened (to read its months first).
+    comments : DataFrame, optional
+        NPS survey comments, as for :func:`fill` (None keeps the ``nps_*`` cells).
 
     Returns
     -------
@@ -663,7 +710,7 @@ def refresh(
     path = Path(path)
     check_not_open(path)
     workbook = workbook or Workbook(path)
-    edits, summary = workbook.edits(data, only_changes=True)
+    edits, summary = workbook.edits(data, only_changes=True, comments=comments)
     saved: Path | None = None
     if not edits and full_calc_on_load(workbook.workbook_xml) == workbook.workbook_xml:
         return summary  # already up to date: the file is not even rewritten
