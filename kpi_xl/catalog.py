@@ -29,6 +29,10 @@ LANGS: tuple[Lang, ...] = ("fr", "en")
 #: Relative width of the "watch" band around a target, used by :func:`status`.
 STATUS_TOLERANCE = 0.10
 
+#: NPS answers (0-10): detractors score at most 6, promoters at least 9 (A2 §9).
+NPS_DETRACTOR_MAX = 6
+NPS_PROMOTER_MIN = 9
+
 SOURCES = {
     "A1": "DigiTechnologie, « Les 5 KPI qui transformeront votre vision stratégique »",
     "A2": "Webintelligence, « 10 exemples d'indicateurs de performance pour TPE/PME et e-commerce »",

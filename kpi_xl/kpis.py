@@ -669,8 +669,8 @@ def nps(scores: ArrayLike | Sequence[object]) -> float:
     vals = _nps_scores(scores)
     if vals.size == 0:
         raise KpiZeroDivisionError("scores", "has no answers")
-    promoters = np.count_nonzero(vals >= 9)
-    detractors = np.count_nonzero(vals <= 6)
+    promoters = np.count_nonzero(vals >= catalog.NPS_PROMOTER_MIN)
+    detractors = np.count_nonzero(vals <= catalog.NPS_DETRACTOR_MAX)
     return float(100.0 * (promoters - detractors) / vals.size)
 
 
@@ -681,8 +681,8 @@ def nps_counts(scores: ArrayLike | Sequence[object]) -> tuple[int, int, int]:
     (2, 1, 1)
     """
     vals = _nps_scores(scores)
-    promoters = int(np.count_nonzero(vals >= 9))
-    detractors = int(np.count_nonzero(vals <= 6))
+    promoters = int(np.count_nonzero(vals >= catalog.NPS_PROMOTER_MIN))
+    detractors = int(np.count_nonzero(vals <= catalog.NPS_DETRACTOR_MAX))
     return promoters, int(vals.size) - promoters - detractors, detractors
 
 

@@ -249,8 +249,14 @@ def _print_comments(exports: Exports, months: pd.DatetimeIndex, lang: str, most:
     year = comments[(comments["date"] >= start) & (comments["date"] <= end)]
     year = year.sort_values("date", ascending=False)
     groups = (
-        ("Détracteurs (0-6)" if fr else "Detractors (0-6)", year[year["score"] <= 6]),
-        ("Promoteurs (9-10)" if fr else "Promoters (9-10)", year[year["score"] >= 9]),
+        (
+            "Détracteurs (0-6)" if fr else "Detractors (0-6)",
+            year[year["score"] <= catalog.NPS_DETRACTOR_MAX],
+        ),
+        (
+            "Promoteurs (9-10)" if fr else "Promoters (9-10)",
+            year[year["score"] >= catalog.NPS_PROMOTER_MIN],
+        ),
     )
     for title, rows in groups:
         table = Table(title=f"{title}: {len(rows)}", title_justify="left")

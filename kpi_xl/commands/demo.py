@@ -30,13 +30,15 @@ MESSAGES = {
         "Exports d'exemple : {exports}\nRapport KPI      : {report}\n\n"
         "Ouvrez le rapport : l'onglet {dashboard} montre les KPI suivis, leur objectif "
         "et l'action à mener quand ils sont hors objectif ;\nles onglets {inputs} et {kpis} "
-        "détaillent chaque mois.\nPour vos propres fichiers : "
+        "détaillent chaque mois, l'onglet {comments} donne les derniers avis des clients.\n"
+        "Pour vos propres fichiers : "
         "kpi-xl fill --from <dossier d'exports> --out rapport.xlsx"
     ),
     "en": (
         "Sample exports: {exports}\nKPI report    : {report}\n\n"
         "Open the report: the {dashboard} sheet shows the focus KPIs, their target and what "
-        "to do when one is off target;\nthe {inputs} and {kpis} sheets give every month.\n"
+        "to do when one is off target;\nthe {inputs} and {kpis} sheets give every month, the "
+        "{comments} sheet the customers' latest words.\n"
         "For your own files: kpi-xl fill --from <exports folder> --out report.xlsx"
     ),
 }
@@ -67,5 +69,6 @@ def run(args: argparse.Namespace) -> int:
     exports, report = make_demo(args.out, args.lang)
     sheets = Sheets.for_lang(args.lang)
     print(MESSAGES[args.lang].format(exports=exports, report=report, dashboard=sheets.dashboard,
-                                     inputs=sheets.inputs, kpis=sheets.kpis))  # fmt: skip
+                                     inputs=sheets.inputs, kpis=sheets.kpis,
+                                     comments=sheets.comments))  # fmt: skip
     return 0

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpi_xl import catalog
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers.base import SourceFile, span
@@ -89,9 +90,9 @@ def read_survey(path: Path, config: Config | None = None) -> SurveyResult:
     months = pd.Series(month_starts(pd.DatetimeIndex(dates)), index=answered)
     score = scores.loc[answered]
     groups = {
-        "nps_promoters": (score >= 9).astype(float),
+        "nps_promoters": (score >= catalog.NPS_PROMOTER_MIN).astype(float),
         "nps_passives": ((score >= 7) & (score <= 8)).astype(float),
-        "nps_detractors": (score <= 6).astype(float),
+        "nps_detractors": (score <= catalog.NPS_DETRACTOR_MAX).astype(float),
     }
     monthly = monthly_sum(groups, months).fillna(0.0)
     comments = _comments(table, config, score_name, dates, score)

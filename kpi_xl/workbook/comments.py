@@ -20,11 +20,8 @@ import datetime as dt
 
 import pandas as pd
 
+from kpi_xl import catalog
 from kpi_xl.workbook.contract import COMMENT_FIELDS, COMMENT_ROWS, comment_name
-
-# The NPS bands of kpi_xl.kpis.nps: detractors answered 0 to 6, promoters 9 or 10.
-DETRACTOR_MAX = 6.0
-PROMOTER_MIN = 9.0
 
 #: A comment cell's value: a date, a score, a text, or None for an empty cell.
 CommentCell = dt.date | float | str | None
@@ -63,8 +60,8 @@ def comment_values(
     # with the same date the later row is the newer one.
     year = year.iloc[::-1].sort_values("_date", ascending=False, kind="stable")
     groups = {
-        "detractors": year[year["_score"] <= DETRACTOR_MAX],
-        "promoters": year[year["_score"] >= PROMOTER_MIN],
+        "detractors": year[year["_score"] <= catalog.NPS_DETRACTOR_MAX],
+        "promoters": year[year["_score"] >= catalog.NPS_PROMOTER_MIN],
     }
     out: dict[str, list[CommentCell]] = {}
     for group, picked in groups.items():

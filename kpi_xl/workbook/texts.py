@@ -56,6 +56,16 @@ HOWTO_LINES: tuple[tuple[Text, Text], ...] = (
         ),
     ),
     (
+        Text("5. Avis clients", "5. Customer comments"),
+        Text(
+            "Les derniers commentaires NPS des détracteurs et des promoteurs de l'exercice "
+            "(remplis par kpi-xl depuis vos enquêtes) : ce qu'il faut corriger, ce qu'il faut "
+            "mettre en avant.",
+            "The fiscal year's latest NPS comments of detractors and promoters (filled by "
+            "kpi-xl from your surveys): what to fix, what to highlight.",
+        ),
+    ),
+    (
         Text("Remplissage automatique", "Automatic filling"),
         Text(
             "kpi-xl fill --from exports/ --out rapport.xlsx remplit ce classeur depuis vos "
