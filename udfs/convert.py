@@ -229,6 +229,16 @@ def _position(rows: list[Sequence[object]], index: int) -> str:
     return f"row {index // width + 1}, column {index % width + 1} of the range "
 
 
+def _single(value: Any, argument: str) -> Any:
+    """The cell of a one-cell range (a range of several cells is refused by name)."""
+    if not _is_sequence(value):
+        return value
+    flat = _flat(_rows(value))
+    if len(flat) != 1:
+        raise KpiValueError(argument, f"is a range of {len(flat)} cells; give one cell")
+    return flat[0]
+
+
 def number(value: object, argument: str, cells: Cells = PYTHON) -> float | None:
     """One cell as a float; ``None`` when it is blank.
 
@@ -243,11 +253,7 @@ def number(value: object, argument: str, cells: Cells = PYTHON) -> float | None:
     ...
     kpi_xl.errors.KpiValueError: gain: is text ('abc'); give a number
     """
-    if _is_sequence(value):
-        flat = _flat(_rows(value))
-        if len(flat) != 1:
-            raise KpiValueError(argument, f"is a range of {len(flat)} cells; give one cell")
-        value = flat[0]
+    value = _single(value, argument)
     kind = _kind(value, cells)
     if isinstance(kind, float):
         return kind
@@ -320,11 +326,7 @@ def text(value: object, argument: str, cells: Cells = PYTHON) -> str | None:
     >>> text(" roi ", "kpi"), text("", "kpi")
     ('roi', None)
     """
-    if _is_sequence(value):
-        flat = _flat(_rows(value))
-        if len(flat) != 1:
-            raise KpiValueError(argument, f"is a range of {len(flat)} cells; give one cell")
-        value = flat[0]
+    value = _single(value, argument)
     kind = _kind(value, cells)
     if kind is BLANK:
         return None

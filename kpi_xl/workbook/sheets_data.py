@@ -21,6 +21,14 @@ from kpi_xl.workbook.contract import (
 LAST_MONTH_COL = layout.FIRST_MONTH_COL + N_MONTHS - 1
 
 
+def _month_header_format(ctx: Context) -> Any:
+    """White on blue, short month names: the month headers of Inputs and KPIs."""
+    return ctx.fmt(
+        bold=True, font_color="#FFFFFF", bg_color=styles.BLUE, num_format=styles.month_format(ctx.lang, "short"),
+        align="center",
+    )  # fmt: skip
+
+
 def input_format(item: Input, ctx: Context) -> str:
     """Averages are per-order amounts (cents matter); totals read better rounded."""
     decimals = 2 if item.unit is Unit.CURRENCY and item.ytd == "mean" else 0
@@ -72,10 +80,7 @@ def write_inputs(ctx: Context) -> None:
             layout.IN_COL_HELP: texts.COL_HELP(ctx.lang),
         },
     )
-    month_fmt = ctx.fmt(
-        bold=True, font_color="#FFFFFF", bg_color=styles.BLUE, num_format=styles.month_format(ctx.lang, "short"),
-        align="center",
-    )  # fmt: skip
+    month_fmt = _month_header_format(ctx)
     for m in range(N_MONTHS):
         col = layout.FIRST_MONTH_COL + m
         ctx.formula(ws, layout.HEADER_ROW, col, formulas.months_formula(SET_FY_START, m),
@@ -162,10 +167,7 @@ def write_kpis(ctx: Context) -> None:
     grid = layout.grid(ctx.sheets)
     _title(ctx, ws, texts.SHEET_KPIS(ctx.lang), texts.KPIS_HINT(ctx.lang))
     _kpi_columns(ctx, ws)
-    month_fmt = ctx.fmt(
-        bold=True, font_color="#FFFFFF", bg_color=styles.BLUE, num_format=styles.month_format(ctx.lang, "short"),
-        align="center",
-    )  # fmt: skip
+    month_fmt = _month_header_format(ctx)
     for m in range(N_MONTHS):
         col = layout.FIRST_MONTH_COL + m
         source = ref(ctx.sheets.inputs, layout.HEADER_ROW, col)
