@@ -67,6 +67,11 @@ class Direction(StrEnum):
     HIGHER = "higher"  # higher is better
     LOWER = "lower"  # lower is better
 
+    @property
+    def arrow(self) -> str:
+        """↑ when higher is better, ↓ when lower is."""
+        return "↑" if self is Direction.HIGHER else "↓"
+
 
 class Status(StrEnum):
     """Traffic light of a KPI against its target."""

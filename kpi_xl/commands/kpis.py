@@ -30,7 +30,6 @@ HEADERS = {
     "en": ("Excel function", "KPI", "Formula", "Better", "Tracking", "Default target", "Typical goal (source)"),
     "fr": ("Fonction Excel", "KPI", "Formule", "Mieux", "Suivi", "Objectif par défaut", "Objectif type (source)"),
 }  # fmt: skip
-ARROWS = {catalog.Direction.HIGHER: "↑", catalog.Direction.LOWER: "↓"}
 
 
 def register(sub: Any) -> None:
@@ -71,7 +70,7 @@ def rows(lang: str) -> list[tuple[str, ...]]:
             _signature(k),
             k.name(lang),
             k.formula(lang),
-            ARROWS[k.direction],
+            k.direction.arrow,
             k.frequency(lang),
             _target(k, lang),
             f"{k.target_text(lang)} ({k.source})",

@@ -216,7 +216,7 @@ def _kpi_row(ctx: Context, ws: Any, row: int, kpi: Kpi, grid: formulas.Grid) -> 
     text = ctx.fmt(text_wrap=True, font_size=9, font_color=styles.GREY, **border)
     ws.write(row, layout.KPI_COL_NAME, kpi.name(lang), ctx.fmt(bold=True, text_wrap=True, **border))
     ws.write(row, layout.KPI_COL_FORMULA, kpi.formula(lang), text)
-    ws.write(row, layout.KPI_COL_BETTER, texts.ARROWS[kpi.direction.value],
+    ws.write(row, layout.KPI_COL_BETTER, kpi.direction.arrow,
              ctx.fmt(align="center", **border))  # fmt: skip
     number = ctx.fmt(num_format=kpi_format(kpi, ctx), **border)
     for m in range(N_MONTHS):

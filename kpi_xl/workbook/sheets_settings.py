@@ -98,7 +98,7 @@ def _targets(ctx: Context, ws: Any) -> None:
             ws.write_number(row, 1, float(target), cell)
         ctx.define(kpi.target_name, ctx.sheets.settings, row, 1)
         ws.write(row, 2, unit_label(kpi.unit, ctx), small)
-        ws.write(row, 3, texts.ARROWS[kpi.direction.value], ctx.fmt(align="center"))
+        ws.write(row, 3, kpi.direction.arrow, ctx.fmt(align="center"))
         ws.write(row, 4, texts.BASIS[kpi.basis](lang), small)
         note = f"{kpi.target_text(lang)} ({kpi.source})"
         if kpi.target is None:

@@ -7,7 +7,9 @@ advice) is read from :mod:`kpi_xl.catalog`, never written here.
 
 from __future__ import annotations
 
-from kpi_xl.catalog import Text, Unit
+from kpi_xl.catalog import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN, STATUS_TOLERANCE, Text, Unit
+
+_BAND = f"{100 * STATUS_TOLERANCE:g} %"
 
 SHEET_HOWTO = Text("Mode d'emploi", "How to")
 SHEET_DASHBOARD = Text("Tableau de bord", "Dashboard")
@@ -79,9 +81,9 @@ HOWTO_LINES: tuple[tuple[Text, Text], ...] = (
     (
         Text("Feux tricolores", "Traffic lights"),
         Text(
-            "Vert : objectif atteint. Orange : à moins de 10 % de l'objectif. Rouge : au-delà. "
+            f"Vert : objectif atteint. Orange : à moins de {_BAND} de l'objectif. Rouge : au-delà. "
             "Vide : données ou objectif manquants.",
-            "Green: target met. Amber: within 10 % of the target. Red: further away. "
+            f"Green: target met. Amber: within {_BAND} of the target. Red: further away. "
             "Blank: data or target missing.",
         ),
     ),
@@ -107,7 +109,6 @@ BASIS = {
     "month": Text("dernier mois", "latest month"),
     "ytd": Text("cumul exercice", "year to date"),
 }
-ARROWS = {"higher": "↑", "lower": "↓"}
 
 INPUTS_HINT = Text(
     "Une colonne par mois, montants HT. Cellules vides = non suivi. Ne supprimez pas de "
@@ -170,8 +171,14 @@ COMMENTS_HINT = Text(
     "your weak points, the promoters' your strengths.",
 )
 COMMENTS_GROUPS = {
-    "detractors": Text("Détracteurs (note de 0 à 6)", "Detractors (score 0 to 6)"),
-    "promoters": Text("Promoteurs (note de 9 à 10)", "Promoters (score 9 to 10)"),
+    "detractors": Text(
+        f"Détracteurs (note de 0 à {NPS_DETRACTOR_MAX})",
+        f"Detractors (score 0 to {NPS_DETRACTOR_MAX})",
+    ),
+    "promoters": Text(
+        f"Promoteurs (note de {NPS_PROMOTER_MIN} à 10)",
+        f"Promoters (score {NPS_PROMOTER_MIN} to 10)",
+    ),
 }
 COMMENTS_COLUMNS = {
     "date": Text("Date", "Date"),
