@@ -92,4 +92,4 @@ def test_cohorts_and_comments_tables(tmp_path, capsys):
     assert main(["compute", "--from", str(tmp_path), "--cohorts", "--comments"]) == 0
     out = capsys.readouterr().out
     assert "Rétention par cohorte" in out and "100,0 %" in out
-    assert "Détracteurs (0-6)" in out and "Promoteurs (9-10)" in out
+    assert "Détracteurs (note de 0 à 6)" in out and "Promoteurs (note de 9 à 10)" in out

@@ -19,6 +19,8 @@ from kpi_xl import catalog, fmt
 from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
 from kpi_xl.monthly import MonthlyKpis, compute_kpis, inputs_ytd
+from kpi_xl.workbook import texts
+from kpi_xl.workbook.comments import fiscal_year_end, latest_comments
 
 HELP = "read a folder of exports and show the monthly inputs and KPIs of a fiscal year"
 DESCRIPTION = """\
@@ -239,30 +241,21 @@ def _print_cohorts(exports: Exports, months: pd.DatetimeIndex, lang: str) -> Non
 
 
 def _print_comments(exports: Exports, months: pd.DatetimeIndex, lang: str, most: int = 10) -> None:
-    """The year's survey comments: what detractors (0-6) and promoters (9-10) said."""
+    """The year's survey comments: what detractors and promoters said, newest first."""
     fr = lang == "fr"
     comments = exports.comments
     if comments is None or comments.empty:
         print("Pas de commentaires NPS." if fr else "No NPS comments.")
         return
-    start, end = months[0], months[-1] + pd.offsets.MonthEnd(1)
-    year = comments[(comments["date"] >= start) & (comments["date"] <= end)]
-    year = year.sort_values("date", ascending=False)
-    groups = (
-        (
-            "Détracteurs (0-6)" if fr else "Detractors (0-6)",
-            year[year["score"] <= catalog.NPS_DETRACTOR_MAX],
-        ),
-        (
-            "Promoteurs (9-10)" if fr else "Promoters (9-10)",
-            year[year["score"] >= catalog.NPS_PROMOTER_MIN],
-        ),
-    )
-    for title, rows in groups:
+    days = [m.date() for m in months]
+    groups = latest_comments(comments, days[0], fiscal_year_end(days))
+    for group, rows in groups.items():
+        title = texts.COMMENTS_GROUPS[group](lang)
         table = Table(title=f"{title}: {len(rows)}", title_justify="left")
-        table.add_column("Date", no_wrap=True)
-        table.add_column("Note" if fr else "Score", justify="right")
-        table.add_column("Commentaire" if fr else "Comment")
+        columns = texts.COMMENTS_COLUMNS
+        table.add_column(columns["date"](lang), no_wrap=True)
+        table.add_column(columns["score"](lang), justify="right")
+        table.add_column(columns["comment"](lang))
         for row in rows.head(most).itertuples(index=False):
             table.add_row(f"{row.date:%d/%m/%Y}", f"{row.score:g}", Text(str(row.comment)))
         Console().print(table)

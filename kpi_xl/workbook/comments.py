@@ -32,6 +32,26 @@ def fiscal_year_end(months: list[dt.date]) -> dt.date:
     return (pd.Timestamp(months[-1]) + pd.DateOffset(months=1)).date()
 
 
+def latest_comments(
+    comments: pd.DataFrame, start: dt.date, end: dt.date
+) -> dict[str, pd.DataFrame]:
+    """The comments of ``start`` <= date < ``end`` by group (detractors, promoters), newest first.
+
+    Each group keeps the columns of ``comments`` plus ``_date`` and ``_score`` parsed.
+    """
+    dates = pd.to_datetime(comments["date"], errors="coerce")
+    scores = pd.to_numeric(comments["score"], errors="coerce")
+    year = comments.assign(_date=dates, _score=scores)
+    year = year[(dates >= pd.Timestamp(start)) & (dates < pd.Timestamp(end))]
+    # A stable sort of the reversed table: an export lists answers oldest first, so of two
+    # with the same date the later row is the newer one.
+    year = year.iloc[::-1].sort_values("_date", ascending=False, kind="stable")
+    return {
+        "detractors": year[year["_score"] <= catalog.NPS_DETRACTOR_MAX],
+        "promoters": year[year["_score"] >= catalog.NPS_PROMOTER_MIN],
+    }
+
+
 def comment_values(
     comments: pd.DataFrame, start: dt.date, end: dt.date, rows: int = COMMENT_ROWS
 ) -> dict[str, list[CommentCell]]:
@@ -52,19 +72,8 @@ def comment_values(
         ``nps_detractors_date`` ... ``nps_promoters_comment``: ``rows`` values
         each, newest comment first (of two with the same date, the later in the file).
     """
-    dates = pd.to_datetime(comments["date"], errors="coerce")
-    scores = pd.to_numeric(comments["score"], errors="coerce")
-    year = comments.assign(_date=dates, _score=scores)
-    year = year[(dates >= pd.Timestamp(start)) & (dates < pd.Timestamp(end))]
-    # A stable sort of the reversed table: an export lists answers oldest first, so of two
-    # with the same date the later row is the newer one.
-    year = year.iloc[::-1].sort_values("_date", ascending=False, kind="stable")
-    groups = {
-        "detractors": year[year["_score"] <= catalog.NPS_DETRACTOR_MAX],
-        "promoters": year[year["_score"] >= catalog.NPS_PROMOTER_MIN],
-    }
     out: dict[str, list[CommentCell]] = {}
-    for group, picked in groups.items():
+    for group, picked in latest_comments(comments, start, end).items():
         head = picked.head(rows)
         columns: dict[str, list[CommentCell]] = {
             "date": [pd.Timestamp(d).date() for d in head["_date"]],
