@@ -34,6 +34,14 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One small company's exports, shared read-only (kpi-xl never writes into exports)."""
+    folder = tmp_path_factory.mktemp("exports")
+    sample_data.write_sample_exports(folder, sample_data.Company(scale=0.05))
+    return folder
+
+
 def _summary(out: Path, sep: str = ";") -> list[dict[str, str]]:
     with open(out / SUMMARY_NAME, encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle, delimiter=sep))
@@ -105,10 +113,11 @@ def test_company_names_and_export_text_stay_strings(tmp_path: Path, name: str) -
 
 
 def test_read_only_output_folder_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    exports: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    exports = tmp_path / "exports"
-    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
     out = tmp_path / "ro"
     out.mkdir()
     if os.geteuid() == 0:  # root writes anywhere: simulate what the OS says to a user
@@ -128,10 +137,8 @@ def test_read_only_output_folder_is_a_clear_error(
 
 
 def test_refresh_refuses_a_workbook_open_in_excel(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    exports = tmp_path / "exports"
-    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
     report = tmp_path / "report.xlsx"
     assert main(["fill", "--from", str(exports), "--out", str(report)]) == 0
     (tmp_path / "~$report.xlsx").write_bytes(b"\x00owner")
@@ -145,10 +152,8 @@ def test_refresh_refuses_a_workbook_open_in_excel(
 
 
 def test_fill_refuses_to_write_into_the_exports(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    exports = tmp_path / "exports"
-    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
     files = sorted(p.name for p in exports.iterdir())
     assert main(["fill", "--from", str(exports), "--out", str(exports / "r.xlsx")]) == 2
     assert "inside the exports folder" in capsys.readouterr().err
@@ -156,10 +161,8 @@ def test_fill_refuses_to_write_into_the_exports(
 
 
 def test_missing_output_folder_or_workbook_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    exports = tmp_path / "exports"
-    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
     out = tmp_path / "no_such_folder" / "r.xlsx"
     assert main(["fill", "--from", str(exports), "--out", str(out)]) == 2
     err = capsys.readouterr().err
@@ -170,10 +173,8 @@ def test_missing_output_folder_or_workbook_is_a_clear_error(
 
 
 def test_corrupt_template_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    exports = tmp_path / "exports"
-    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
     template = tmp_path / "t.xlsx"
     template.write_bytes(b"this is not an xlsx")
     code = main(["fill", "--from", str(exports), "--template", str(template), "--out",
@@ -210,10 +211,8 @@ def test_killed_batch_leaves_no_half_written_workbook(tmp_path: Path) -> None:
 
 
 def test_a_year_the_exports_do_not_cover_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    exports = tmp_path / "exports"
-    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
     out = tmp_path / "r.xlsx"
     assert main(["fill", "--from", str(exports), "--year", "2030", "--out", str(out)]) == 2
     err = capsys.readouterr().err
@@ -222,10 +221,8 @@ def test_a_year_the_exports_do_not_cover_is_a_clear_error(
 
 
 def test_refresh_with_exports_of_another_year_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    exports = tmp_path / "exports"
-    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
     report = tmp_path / "r.xlsx"
     assert main(["fill", "--from", str(exports), "--year", "2024", "--out", str(report)]) == 0
     other = tmp_path / "other"
@@ -239,10 +236,8 @@ def test_refresh_with_exports_of_another_year_is_a_clear_error(
 
 
 def test_refresh_with_the_same_exports_changes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    exports = tmp_path / "exports"
-    sample_data.write_sample_exports(exports, sample_data.Company(scale=0.05))
     report = tmp_path / "r.xlsx"
     assert main(["fill", "--from", str(exports), "--out", str(report)]) == 0
     before = report.read_bytes()
