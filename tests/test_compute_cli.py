@@ -11,6 +11,7 @@ import pytest
 from test_importers_fec import ENTRIES, HEADER
 from test_importers_samples import write_ga4, write_shopify
 
+from samples import REAL_FEC
 from kpi_xl import catalog
 from kpi_xl.cli import main
 from kpi_xl.importers import INPUT_IDS
@@ -75,7 +76,7 @@ def test_help_teaches(capsys: pytest.CaptureFixture[str]) -> None:
 def test_csv_fr_uses_semicolons_and_decimal_commas(tmp_path, capsys):
     import shutil
 
-    fec = Path(__file__).resolve().parents[2] / "shared/samples/fec/0000000001FEC20220831.txt"
+    fec = REAL_FEC
     shutil.copy(fec, tmp_path / fec.name)
     assert main(["compute", "--from", str(tmp_path), "--format", "csv-fr"]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from samples import REAL_FEC
 from kpi_xl.config import load_config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import Exports, SourceFile, fiscal_year_table, read_exports
 
-FEC = Path(__file__).resolve().parents[2] / "shared/samples/fec/0000000001FEC20220831.txt"
+FEC = REAL_FEC
 
 
 def exports_with(name: str, first: str | None) -> Exports:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from samples import REAL_FEC
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import read_exports
 
@@ -76,11 +77,7 @@ def test_mangled_known_layouts(tmp_path, header, rows, sep, encoding):
 
 @pytest.mark.parametrize("cut", [10, 100, 1000, 5000])
 def test_truncated_real_fec(tmp_path, cut):
-    real = Path(__file__).resolve().parents[2] / "shared/samples/fec/0000000001FEC20220831.txt"
-    _read(_folder(tmp_path, real.read_bytes()[:cut]))
-
-
-REAL_FEC = Path(__file__).resolve().parents[2] / "shared/samples/fec/0000000001FEC20220831.txt"
+    _read(_folder(tmp_path, REAL_FEC.read_bytes()[:cut]))
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -16,13 +16,14 @@ import pytest
 from libreoffice import recalc_many
 from test_writer_workbooks import agree, defined_values
 
+from samples import REAL_FEC_DIR
 from kpi_xl import kpis, sample_data
 from kpi_xl.monthly import compute_kpis
 from kpi_xl.report import ReportResult, fill_report
 from kpi_xl.workbook import contract
 from kpi_xl.workbook.templates import template_path
 
-FEC_DIR = Path(__file__).resolve().parents[2] / "shared/samples/fec"
+FEC_DIR = REAL_FEC_DIR
 FEC_FILE = FEC_DIR / "0000000001FEC20220831.txt"
 FEC_RESULT = 173_208.48  # sum(class 7) - sum(class 6), the liasse's result (README)
 

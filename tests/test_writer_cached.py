@@ -25,6 +25,7 @@ from libreoffice import recalc_many
 from lxml import etree
 from test_writer_workbooks import members, sample_table
 
+from samples import REAL_FEC_DIR
 from kpi_xl.cli import main
 from kpi_xl.report import ReportResult, fill_report
 from kpi_xl.workbook import contract
@@ -41,7 +42,7 @@ from kpi_xl.workbook.layout import Sheets
 from kpi_xl.workbook.templates import template_path
 from kpi_xl.workbook.writer import SettingsUpdate, Workbook, fill, refresh
 
-FEC_DIR = Path(__file__).resolve().parents[2] / "shared/samples/fec"
+FEC_DIR = REAL_FEC_DIR
 FEC_FILE = FEC_DIR / "0000000001FEC20220831.txt"
 CHART_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from samples import REAL_FEC
 from kpi_xl.cli import main
 from kpi_xl.workbook.templates import template_path
 
@@ -21,7 +22,7 @@ TEMPLATE = template_path("fr").read_bytes()
 def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small real export (the FEC sample) keeps each example fast."""
     folder = tmp_path_factory.mktemp("exports")
-    fec = Path(__file__).resolve().parents[2] / "shared/samples/fec/0000000001FEC20220831.txt"
+    fec = REAL_FEC
     shutil.copy(fec, folder / fec.name)
     return folder
 

@@ -1,0 +1,62 @@
+"""A clone with nothing beside it passes its tests: nothing reads above the repository root."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from samples import REAL_FEC, REAL_FEC_EXPECTED
+
+ROOT = Path(__file__).resolve().parents[1]
+# Ways a file can reach outside the repository: a parent beyond the root, "..", or the
+# shared/ folder that sits beside the clone on a developer's machine.
+OUTSIDE = [
+    re.compile(r"parents\[(\d+)\]"),
+    re.compile(r"\.\./"),
+    re.compile(r"\bshared/(?:samples|seeds)\b"),
+]
+
+
+def _depth(path: Path) -> int:
+    """How many parents lead from ``path`` to the repository root."""
+    return len(path.relative_to(ROOT).parents) - 1
+
+
+def _outside_references(path: Path) -> list[str]:
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for pattern in OUTSIDE:
+            for match in pattern.finditer(line):
+                if pattern.groups and int(match.group(1)) < _depth(path):
+                    continue  # parents[k] that stays inside the repository
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    return found
+
+
+def test_no_test_script_or_bench_reads_above_the_repository() -> None:
+    me = Path(__file__).resolve()
+    files = [
+        p
+        for folder in ("tests", "bench", "scripts", ".ci")
+        for p in sorted((ROOT / folder).rglob("*"))
+        if p.suffix in {".py", ".sh", ""} and p.is_file() and p != me and "data" not in p.parts
+    ]
+    assert files
+    problems = [line for path in files for line in _outside_references(path)]
+    assert problems == []
+
+
+def test_the_check_sees_a_path_above_the_root(tmp_path: Path) -> None:
+    """The check itself can fail: a bench reading ../shared is caught."""
+    probe = ROOT / "bench" / "_probe_outside.py"
+    probe.write_text('P = Path(__file__).resolve().parents[2] / "shared/samples"\n')
+    try:
+        assert len(_outside_references(probe)) == 2
+    finally:
+        probe.unlink()
+
+
+def test_the_real_fec_sample_is_in_the_repository() -> None:
+    assert REAL_FEC.stat().st_size == 685_338
+    assert REAL_FEC_EXPECTED.is_file()
+    assert (REAL_FEC.parent / "LICENSE").read_text(encoding="utf-8").startswith("MIT")
