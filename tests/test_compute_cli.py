@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from samples import REAL_FEC
 from test_importers_fec import ENTRIES, HEADER
 from test_importers_samples import write_ga4, write_shopify
 
-from samples import REAL_FEC
 from kpi_xl import catalog
 from kpi_xl.cli import main
 from kpi_xl.importers import INPUT_IDS

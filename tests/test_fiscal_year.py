@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from samples import REAL_FEC
+
 from kpi_xl.config import load_config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import Exports, SourceFile, fiscal_year_table, read_exports

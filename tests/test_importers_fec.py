@@ -7,11 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from samples import REAL_FEC, REAL_FEC_EXPECTED
+
 from kpi_xl.config import load_config
 from kpi_xl.importers.fec import read_fec
-
 
 HEADER = (
     "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from samples import REAL_FEC
+
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import read_exports
 

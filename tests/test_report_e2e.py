@@ -14,9 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from libreoffice import recalc_many
+from samples import REAL_FEC_DIR
 from test_writer_workbooks import agree, defined_values
 
-from samples import REAL_FEC_DIR
 from kpi_xl import kpis, sample_data
 from kpi_xl.monthly import compute_kpis
 from kpi_xl.report import ReportResult, fill_report

@@ -23,9 +23,9 @@ import pandas as pd
 import pytest
 from libreoffice import recalc_many
 from lxml import etree
+from samples import REAL_FEC_DIR
 from test_writer_workbooks import members, sample_table
 
-from samples import REAL_FEC_DIR
 from kpi_xl.cli import main
 from kpi_xl.report import ReportResult, fill_report
 from kpi_xl.workbook import contract

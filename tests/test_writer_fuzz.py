@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from samples import REAL_FEC
+
 from kpi_xl.cli import main
 from kpi_xl.workbook.templates import template_path
 
