@@ -1,6 +1,6 @@
 """End to end: exports folder -> importers -> KPIs -> bundled template, checked twice.
 
-On the real FEC sample (``shared/samples/fec``, a file nobody here wrote)
+On the real FEC sample (``tests/data/fec``, a file nobody here wrote)
 and on the generated sample exports, the filled report's cached values must
 equal :func:`kpi_xl.monthly.compute_kpis` (through ``formula_values``), and
 LibreOffice's own recalculation of the report must give the same values.

@@ -27,7 +27,7 @@ def _outside_references(path: Path) -> list[str]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         for pattern in OUTSIDE:
             for match in pattern.finditer(line):
-                if pattern.groups and int(match.group(1)) < _depth(path):
+                if pattern.groups and int(match.group(1)) <= _depth(path):
                     continue  # parents[k] that stays inside the repository
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     return found
