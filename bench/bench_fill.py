@@ -6,7 +6,7 @@ Both sides fill the bundled French template from the same monthly table
 * baseline: ``openpyxl.load_workbook`` + write every ``in_*`` cell + ``save``,
   which is what a naive filler does (and it drops cached values, sparklines
   and x14 conditional formats on the way);
-* kpi_xl: one :class:`kpi_xl.workbook.writer.Template` (the template parsed
+* kpi_xl: one :class:`kpi_xl.workbook.write.writer.Template` (the template parsed
   once, as a batch worker does), then ``Template.fill`` per report: inputs,
   settings, every contract formula's cached value (``compute_kpis`` +
   ``formula_values`` each time), the zip and an atomic, fsynced write;
@@ -34,8 +34,8 @@ from kpi_xl import catalog, sample_data
 from kpi_xl.importers import fiscal_year_table, read_exports
 from kpi_xl.monthly import compute_kpis
 from kpi_xl.workbook import contract
-from kpi_xl.workbook.templates import template_path
-from kpi_xl.workbook.writer import Template, fill
+from kpi_xl.workbook.template.templates import template_path
+from kpi_xl.workbook.write.writer import Template, fill
 
 
 def monthly_table(folder: Path) -> pd.DataFrame:

@@ -6,7 +6,7 @@ bundled template (in the client's language) into ``OUT/<client>.xlsx``.
 
 Why processes: reading exports and computing KPIs is CPU-bound Python, so
 threads would share one core.  Each worker process parses the template once
-(:class:`~kpi_xl.workbook.writer.Template`) and reuses it for every client it
+(:class:`~kpi_xl.workbook.write.writer.Template`) and reuses it for every client it
 gets, so the per-client cost is the real work, not start-up.  A client's
 error is caught in its worker and reported as ``failed`` with the message
 the command line would print; the others go on.  Outputs are written
@@ -31,9 +31,9 @@ from typing import Literal
 from kpi_xl.config import find_config, load_config
 from kpi_xl.errors import KpiXlError
 from kpi_xl.report import fill_report
-from kpi_xl.workbook.templates import template_path
-from kpi_xl.workbook.writer import Template
-from kpi_xl.workbook.xlsx_package import write_atomic
+from kpi_xl.workbook.template.templates import template_path
+from kpi_xl.workbook.write.writer import Template
+from kpi_xl.workbook.write.xlsx_package import write_atomic
 
 Status = Literal["ok", "skipped", "failed"]
 SUMMARY_NAME = "batch_summary.csv"

@@ -2,7 +2,7 @@
 
 This is the Python twin of the template's KPI sheet: it reads each KPI's
 :class:`~kpi_xl.catalog.TemplateFormula` the way
-:mod:`kpi_xl.workbook.formulas` writes it as native Excel formulas, and
+:mod:`kpi_xl.workbook.template.formulas` writes it as native Excel formulas, and
 calls the functions of :mod:`kpi_xl.kpis`.  A month whose inputs are missing,
 or where the KPI is undefined (zero denominator, inconsistent figures), gives
 NaN here and an empty cell in the workbook.  The LibreOffice tests check that

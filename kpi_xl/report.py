@@ -21,7 +21,7 @@ import pandas as pd
 from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.errors import InputFileError, WorkbookError
 from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
-from kpi_xl.workbook.writer import (
+from kpi_xl.workbook.write.writer import (
     SettingsUpdate,
     Template,
     Workbook,

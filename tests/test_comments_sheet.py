@@ -19,10 +19,11 @@ from test_writer_workbooks import build_contract_workbook, defined_values, membe
 
 from kpi_xl.commands.demo import make_demo
 from kpi_xl.report import load_inputs
-from kpi_xl.workbook import contract, texts
-from kpi_xl.workbook.names import read_workbook_info
-from kpi_xl.workbook.templates import template_path
-from kpi_xl.workbook.writer import SettingsUpdate, Workbook, fill, refresh
+from kpi_xl.workbook import contract
+from kpi_xl.workbook.template import texts
+from kpi_xl.workbook.template.templates import template_path
+from kpi_xl.workbook.write.names import read_workbook_info
+from kpi_xl.workbook.write.writer import SettingsUpdate, Workbook, fill, refresh
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl: sparklines
 

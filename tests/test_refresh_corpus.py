@@ -34,7 +34,7 @@ from test_writer_workbooks import (
 )
 
 from kpi_xl.workbook import contract
-from kpi_xl.workbook.writer import Workbook, refresh
+from kpi_xl.workbook.write.writer import Workbook, refresh
 
 # openpyxl (used here only to read) warns that it would drop the extensions we keep.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -139,8 +139,8 @@ def test_a_report_saved_by_libreoffice_refreshes_correctly(tmp_path: Path) -> No
     from libreoffice import recalc
     from test_writer_workbooks import agree, defined_values
 
-    from kpi_xl.workbook.templates import template_path
-    from kpi_xl.workbook.writer import SettingsUpdate, fill
+    from kpi_xl.workbook.template.templates import template_path
+    from kpi_xl.workbook.write.writer import SettingsUpdate, fill
 
     first = tmp_path / "first.xlsx"
     fill(

@@ -21,7 +21,7 @@ from kpi_xl import kpis, sample_data
 from kpi_xl.monthly import compute_kpis
 from kpi_xl.report import ReportResult, fill_report
 from kpi_xl.workbook import contract
-from kpi_xl.workbook.templates import template_path
+from kpi_xl.workbook.template.templates import template_path
 
 FEC_DIR = REAL_FEC_DIR
 FEC_FILE = FEC_DIR / "0000000001FEC20220831.txt"

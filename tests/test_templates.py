@@ -20,8 +20,9 @@ from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from kpi_xl import catalog
 from kpi_xl.cli import main
 from kpi_xl.errors import KpiValueError
-from kpi_xl.workbook import contract, templates, texts
-from kpi_xl.workbook.builder import build_workbook, empty_inputs
+from kpi_xl.workbook import contract
+from kpi_xl.workbook.template import templates, texts
+from kpi_xl.workbook.template.builder import build_workbook, empty_inputs
 
 LANGS = catalog.LANGS
 # openpyxl reads the files but not their sparklines (XlsxWriter writes them; openpyxl warns).

@@ -29,8 +29,9 @@ from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from kpi_xl import catalog
 from kpi_xl.catalog import Unit
 from kpi_xl.monthly import compute_kpis
-from kpi_xl.workbook import contract, templates, texts
-from kpi_xl.workbook.builder import build_workbook, default_settings, empty_inputs
+from kpi_xl.workbook import contract
+from kpi_xl.workbook.template import templates, texts
+from kpi_xl.workbook.template.builder import build_workbook, default_settings, empty_inputs
 
 pytestmark = [
     pytest.mark.libreoffice,

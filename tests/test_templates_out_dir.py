@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_xl.workbook import templates
+from kpi_xl.workbook.template import templates
 
 
 def test_checkout_builds_into_the_repository():

@@ -25,9 +25,9 @@ from test_writer_workbooks import (
 from kpi_xl.errors import WorkbookError
 from kpi_xl.monthly import compute_kpis
 from kpi_xl.workbook import contract
-from kpi_xl.workbook.names import column_number
-from kpi_xl.workbook.writer import SettingsUpdate, Template, Workbook, fill, refresh
-from kpi_xl.workbook.xlsx_package import Member, deflate, zip_bytes
+from kpi_xl.workbook.write.names import column_number
+from kpi_xl.workbook.write.writer import SettingsUpdate, Template, Workbook, fill, refresh
+from kpi_xl.workbook.write.xlsx_package import Member, deflate, zip_bytes
 
 INJECTIONS = ('=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1)")
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -279,7 +279,7 @@ def test_member_inflating_beyond_its_declared_size_is_refused(
 def test_oversized_member_is_refused(
     template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kpi_xl.workbook import xlsx_package
+    from kpi_xl.workbook.write import xlsx_package
 
     monkeypatch.setattr(xlsx_package, "MAX_MEMBER_BYTES", 10_000)
     with pytest.raises(WorkbookError, match=r"sheet3.xml.*limit"):

@@ -2,7 +2,7 @@
 
 Viewers that do not recalculate (Protected View, Outlook and Quick Look
 previews, web viewers) show the values cached in the file.  The builder
-records every formula it writes (:func:`kpi_xl.workbook.builder.formula_recipe`);
+records every formula it writes (:func:`kpi_xl.workbook.template.builder.formula_recipe`);
 the writer rewrites the cached value of each of those cells still holding
 its formula, after the fill or refresh.  Checked here against LibreOffice's
 own recalculation, cell by cell, on every sheet: the demo report, the real
@@ -29,18 +29,18 @@ from test_writer_workbooks import members, sample_table
 from kpi_xl.cli import main
 from kpi_xl.report import ReportResult, fill_report
 from kpi_xl.workbook import contract
-from kpi_xl.workbook.builder import (
+from kpi_xl.workbook.template.builder import (
     cell_values,
     default_settings,
     empty_inputs,
     formula_cells,
     formula_recipe,
 )
-from kpi_xl.workbook.cached import canonical
-from kpi_xl.workbook.cells import CellShape, render_cell
-from kpi_xl.workbook.layout import Sheets
-from kpi_xl.workbook.templates import template_path
-from kpi_xl.workbook.writer import SettingsUpdate, Workbook, fill, refresh
+from kpi_xl.workbook.template.cached import canonical
+from kpi_xl.workbook.template.layout import Sheets
+from kpi_xl.workbook.template.templates import template_path
+from kpi_xl.workbook.write.cells import CellShape, render_cell
+from kpi_xl.workbook.write.writer import SettingsUpdate, Workbook, fill, refresh
 
 FEC_DIR = REAL_FEC_DIR
 FEC_FILE = FEC_DIR / "0000000001FEC20220831.txt"

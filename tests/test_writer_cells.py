@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from test_writer_workbooks import without_cells
 
-from kpi_xl.workbook.cells import CellValue, SheetXml, render_cell
-from kpi_xl.workbook.names import cell_ref, column_number
+from kpi_xl.workbook.write.cells import CellValue, SheetXml, render_cell
+from kpi_xl.workbook.write.names import cell_ref, column_number
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS = {"m": MAIN}

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from samples import REAL_FEC
 
 from kpi_xl.cli import main
-from kpi_xl.workbook.templates import template_path
+from kpi_xl.workbook.template.templates import template_path
 
 TEMPLATE = template_path("fr").read_bytes()
 

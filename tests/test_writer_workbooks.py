@@ -1,7 +1,7 @@
 """Contract workbooks built with XlsxWriter for the writer tests, and checks of them.
 
 :func:`build_contract_workbook` makes a small workbook that defines the
-template contract with the real formulas of :mod:`kpi_xl.workbook.formulas`
+template contract with the real formulas of :mod:`kpi_xl.workbook.template.formulas`
 (so LibreOffice can check the cached values), plus, on request, everything a
 user adds to a report: sparklines, a text box, a chart, an image, comments,
 an extra sheet, their own cells on the Inputs sheet and conditional formats
@@ -26,8 +26,9 @@ import pandas as pd
 import xlsxwriter
 
 from kpi_xl import catalog
-from kpi_xl.workbook import contract, formulas
-from kpi_xl.workbook.names import column_letters
+from kpi_xl.workbook import contract
+from kpi_xl.workbook.template import formulas
+from kpi_xl.workbook.write.names import column_letters
 
 INPUTS, KPIS, SETTINGS = "Inputs", "KPIs", "Settings"
 FIRST_COL = 1  # B: months in B..M
@@ -241,7 +242,7 @@ def cell_xml(xml: bytes, ref: str) -> bytes:
 
 def owned_refs(path: Path) -> dict[str, set[str]]:
     """Owned cell addresses per sheet name (every contract name's cells)."""
-    from kpi_xl.workbook.writer import Workbook
+    from kpi_xl.workbook.write.writer import Workbook
 
     wb = Workbook(path)
     out: dict[str, set[str]] = {}
@@ -251,7 +252,7 @@ def owned_refs(path: Path) -> dict[str, set[str]]:
 
 
 def test_contract_workbook_defines_every_required_name(tmp_path: Path) -> None:
-    from kpi_xl.workbook.writer import Workbook
+    from kpi_xl.workbook.write.writer import Workbook
 
     path = build_contract_workbook(tmp_path / "c.xlsx", extras=True)
     wb = Workbook(path)

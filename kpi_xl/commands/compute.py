@@ -19,8 +19,8 @@ from kpi_xl import catalog, fmt
 from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
 from kpi_xl.monthly import MonthlyKpis, compute_kpis, inputs_ytd
-from kpi_xl.workbook import texts
-from kpi_xl.workbook.comments import fiscal_year_end, latest_comments
+from kpi_xl.workbook.template import texts
+from kpi_xl.workbook.write.comments import fiscal_year_end, latest_comments
 
 HELP = "read a folder of exports and show the monthly inputs and KPIs of a fiscal year"
 DESCRIPTION = """\

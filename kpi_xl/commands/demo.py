@@ -8,8 +8,8 @@ from typing import Any
 
 from kpi_xl import catalog, sample_data
 from kpi_xl.report import fill_report
-from kpi_xl.workbook.layout import Sheets
-from kpi_xl.workbook.templates import template_path
+from kpi_xl.workbook.template.layout import Sheets
+from kpi_xl.workbook.template.templates import template_path
 
 HELP = "write sample exports of a fictional shop and the KPI report filled from them"
 DESCRIPTION = """\

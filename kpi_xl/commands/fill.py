@@ -10,7 +10,7 @@ from typing import Any
 from kpi_xl import catalog
 from kpi_xl.config import find_config, load_config
 from kpi_xl.report import ReportResult, fill_report
-from kpi_xl.workbook.templates import template_path
+from kpi_xl.workbook.template.templates import template_path
 
 HELP = "fill a new KPI workbook from a folder of exports"
 DESCRIPTION = """\

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kpi_xl.workbook import templates
+from kpi_xl.workbook.template import templates
 
 HELP = "build the monthly KPI template workbooks (French and English)"
 EPILOG = """\

@@ -20,9 +20,9 @@ import math
 import re
 from collections.abc import Callable
 
-from kpi_xl.workbook.cached import canonical
-from kpi_xl.workbook.cells import CellValue, date_serial, number_text
-from kpi_xl.workbook.names import REF, Cell, range_cells
+from kpi_xl.workbook.template.cached import canonical
+from kpi_xl.workbook.write.cells import CellValue, date_serial, number_text
+from kpi_xl.workbook.write.names import REF, Cell, range_cells
 
 _NUM_REF = re.compile(
     rb"(<c:numRef>\s*<c:f>)([^<]*)(</c:f>\s*)<c:numCache>(.*?)</c:numCache>", re.S

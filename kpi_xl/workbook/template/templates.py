@@ -16,10 +16,10 @@ from pathlib import Path
 
 from kpi_xl import __version__, catalog
 from kpi_xl.errors import KpiValueError
-from kpi_xl.workbook.builder import build_workbook
+from kpi_xl.workbook.template.builder import build_workbook
 
 #: The repository's template folder (exists in a checkout / editable install).
-REPO_DIR = Path(__file__).resolve().parents[2] / "workbook_templates"
+REPO_DIR = Path(__file__).resolve().parents[3] / "workbook_templates"
 
 
 def default_out_dir() -> Path:

@@ -12,10 +12,10 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_xl.workbook import styles
-from kpi_xl.workbook.cached import FormulaSource, Values
 from kpi_xl.workbook.contract import CachedValue, ExcelError, Settings
-from kpi_xl.workbook.layout import Sheets
+from kpi_xl.workbook.template import styles
+from kpi_xl.workbook.template.cached import FormulaSource, Values
+from kpi_xl.workbook.template.layout import Sheets
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 

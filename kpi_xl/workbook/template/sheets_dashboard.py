@@ -15,9 +15,6 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from kpi_xl import catalog
 from kpi_xl.catalog import Status, Unit
-from kpi_xl.workbook import layout, styles, texts
-from kpi_xl.workbook.cached import Values
-from kpi_xl.workbook.context import Context, span
 from kpi_xl.workbook.contract import (
     DASH_MONTH,
     FOCUS_SLOTS,
@@ -30,8 +27,11 @@ from kpi_xl.workbook.contract import (
     dash_name,
     focus_name,
 )
-from kpi_xl.workbook.formulas import last_index
-from kpi_xl.workbook.sheets_data import LAST_MONTH_COL, traffic_lights
+from kpi_xl.workbook.template import layout, styles, texts
+from kpi_xl.workbook.template.cached import Values
+from kpi_xl.workbook.template.context import Context, span
+from kpi_xl.workbook.template.formulas import last_index
+from kpi_xl.workbook.template.sheets_data import LAST_MONTH_COL, traffic_lights
 
 LIGHT = "●"
 MARGIN_KPI = "net_margin"  # the second chart: net margin against its target

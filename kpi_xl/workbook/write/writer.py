@@ -4,11 +4,11 @@ The workbook is never round-tripped through openpyxl's writer (which drops
 cached formula values, text boxes, sparklines and Excel 2010 conditional
 formats).  Instead:
 
-* the xlsx is read as a zip (:mod:`~kpi_xl.workbook.xlsx_package`, with size
+* the xlsx is read as a zip (:mod:`~kpi_xl.workbook.write.xlsx_package`, with size
   limits and entity declarations refused);
-* the contract names are resolved to cells (:mod:`~kpi_xl.workbook.names`);
+* the contract names are resolved to cells (:mod:`~kpi_xl.workbook.write.names`);
 * only the worksheet parts holding contract cells are edited, by splicing
-  the ``<c>`` elements of those cells (:mod:`~kpi_xl.workbook.cells`), and
+  the ``<c>`` elements of those cells (:mod:`~kpi_xl.workbook.write.cells`), and
   ``workbook.xml`` gets ``fullCalcOnLoad="1"``;
 * every other part is copied with its compressed bytes untouched;
 * the result is written to a temporary file and renamed over the target.
@@ -43,9 +43,9 @@ import pandas as pd
 from kpi_xl import catalog
 from kpi_xl.errors import WorkbookError
 from kpi_xl.workbook import contract
-from kpi_xl.workbook.builder import cell_values, chart_ranges, formula_recipe
-from kpi_xl.workbook.cached import FormulaSource, Values, canonical
-from kpi_xl.workbook.cells import (
+from kpi_xl.workbook.template.builder import cell_values, chart_ranges, formula_recipe
+from kpi_xl.workbook.template.cached import FormulaSource, Values, canonical
+from kpi_xl.workbook.write.cells import (
     CellValue,
     SheetXml,
     SplicePlan,
@@ -53,11 +53,17 @@ from kpi_xl.workbook.cells import (
     render_cell,
     serial_date,
 )
-from kpi_xl.workbook.charts import chart_ranges as ranges_of
-from kpi_xl.workbook.charts import refresh_caches
-from kpi_xl.workbook.comments import comment_values, fiscal_year_end
-from kpi_xl.workbook.names import Cell, NameRef, WorkbookInfo, read_workbook_info, shared_strings
-from kpi_xl.workbook.xlsx_package import (
+from kpi_xl.workbook.write.charts import chart_ranges as ranges_of
+from kpi_xl.workbook.write.charts import refresh_caches
+from kpi_xl.workbook.write.comments import comment_values, fiscal_year_end
+from kpi_xl.workbook.write.names import (
+    Cell,
+    NameRef,
+    WorkbookInfo,
+    read_workbook_info,
+    shared_strings,
+)
+from kpi_xl.workbook.write.xlsx_package import (
     Member,
     decompress,
     read_members,
@@ -188,7 +194,7 @@ class Workbook:
         """The builder's formula cells this workbook still holds, by sheet part.
 
         A cell counts only where the workbook has, at the builder's address,
-        the builder's formula (:func:`~kpi_xl.workbook.builder.formula_recipe`
+        the builder's formula (:func:`~kpi_xl.workbook.template.builder.formula_recipe`
         in the workbook's language).  A cell the user moved or edited is
         left out, so no value is ever written into the wrong cell; a
         workbook that is not a kpi_xl template has none.

@@ -1,7 +1,7 @@
 """Formula cells of the bundled templates, and the value each one caches.
 
 The builder writes every formula through :meth:`Context.formula
-<kpi_xl.workbook.context.Context.formula>`, which records a
+<kpi_xl.workbook.template.context.Context.formula>`, which records a
 :class:`FormulaSource`: where the cell is, its formula, and which computed
 value it shows (a key of the values table, and a month for a 12-cell row).
 The recipe depends only on the language (sheet names, labels); the values

@@ -31,8 +31,8 @@ from lxml import etree
 
 from kpi_xl.errors import WorkbookError
 from kpi_xl.workbook.contract import ExcelError
-from kpi_xl.workbook.names import Cell, cell_ref, column_letters, column_number
-from kpi_xl.workbook.xlsx_package import parse_xml
+from kpi_xl.workbook.write.names import Cell, cell_ref, column_letters, column_number
+from kpi_xl.workbook.write.xlsx_package import parse_xml
 
 CellValue = float | str | dt.date | ExcelError | None
 

@@ -7,8 +7,6 @@ from typing import Any
 
 from kpi_xl import catalog
 from kpi_xl.catalog import Input, Kpi, Unit
-from kpi_xl.workbook import formulas, layout, styles, texts
-from kpi_xl.workbook.context import Context, ref
 from kpi_xl.workbook.contract import (
     MONTHS,
     N_MONTHS,
@@ -17,6 +15,8 @@ from kpi_xl.workbook.contract import (
     Settings,
     kpi_field,
 )
+from kpi_xl.workbook.template import formulas, layout, styles, texts
+from kpi_xl.workbook.template.context import Context, ref
 
 LAST_MONTH_COL = layout.FIRST_MONTH_COL + N_MONTHS - 1
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpi_xl.workbook import layout, styles, texts
-from kpi_xl.workbook.context import Context
 from kpi_xl.workbook.contract import COMMENT_FIELDS, COMMENT_GROUPS, COMMENT_ROWS, comment_name
-from kpi_xl.workbook.sheets_settings import DATE_FORMAT
+from kpi_xl.workbook.template import layout, styles, texts
+from kpi_xl.workbook.template.context import Context
+from kpi_xl.workbook.template.sheets_settings import DATE_FORMAT
 
 COLUMN_WIDTHS = {layout.COM_COL_DATE: 12, layout.COM_COL_SCORE: 7, layout.COM_COL_COMMENT: 110}
 FIELD_COLUMNS = {

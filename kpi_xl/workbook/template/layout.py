@@ -2,7 +2,7 @@
 
 Formulas never depend on these positions across sheets except through the
 defined names of the contract; the positions only matter to the builder and
-to :class:`~kpi_xl.workbook.formulas.Grid`, which needs the month cells of the
+to :class:`~kpi_xl.workbook.template.formulas.Grid`, which needs the month cells of the
 Inputs and KPIs sheets to start in the same column.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kpi_xl import catalog
-from kpi_xl.workbook import texts
 from kpi_xl.workbook.contract import COMMENT_ROWS, FOCUS_SLOTS, N_MONTHS
-from kpi_xl.workbook.formulas import Grid
+from kpi_xl.workbook.template import texts
+from kpi_xl.workbook.template.formulas import Grid
 
 #: First month column on the Inputs and KPIs sheets (D): label, unit, help before it.
 FIRST_MONTH_COL = 3

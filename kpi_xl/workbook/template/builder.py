@@ -3,7 +3,7 @@
 XlsxWriter is the writer because it stores what openpyxl cannot: chart data
 caches (so charts draw in viewers that do not recalculate), sparklines,
 cached formula results and reproducible files.  Every KPI fact comes from
-:mod:`kpi_xl.catalog`, every formula from :mod:`kpi_xl.workbook.formulas`,
+:mod:`kpi_xl.catalog`, every formula from :mod:`kpi_xl.workbook.template.formulas`,
 and every defined name from :mod:`kpi_xl.workbook.contract`.
 
 >>> import tempfile, zipfile
@@ -27,15 +27,15 @@ from xlsxwriter.workbook import Workbook
 from kpi_xl import catalog
 from kpi_xl.errors import KpiValueError
 from kpi_xl.monthly import compute_kpis
-from kpi_xl.workbook import texts
-from kpi_xl.workbook.cached import FormulaCell, FormulaSource, canonical
-from kpi_xl.workbook.context import Context
 from kpi_xl.workbook.contract import N_MONTHS, CachedValue, Settings, formula_values
-from kpi_xl.workbook.layout import Sheets
-from kpi_xl.workbook.sheets_comments import write_comments
-from kpi_xl.workbook.sheets_dashboard import dashboard_values, write_dashboard
-from kpi_xl.workbook.sheets_data import kpis_sheet_values, write_inputs, write_kpis
-from kpi_xl.workbook.sheets_settings import write_howto, write_settings
+from kpi_xl.workbook.template import texts
+from kpi_xl.workbook.template.cached import FormulaCell, FormulaSource, canonical
+from kpi_xl.workbook.template.context import Context
+from kpi_xl.workbook.template.layout import Sheets
+from kpi_xl.workbook.template.sheets_comments import write_comments
+from kpi_xl.workbook.template.sheets_dashboard import dashboard_values, write_dashboard
+from kpi_xl.workbook.template.sheets_data import kpis_sheet_values, write_inputs, write_kpis
+from kpi_xl.workbook.template.sheets_settings import write_howto, write_settings
 
 #: The fiscal year the bundled templates start with.  A fixed date (not
 #: today's) keeps builds byte-identical from one day or year to the next;

@@ -7,8 +7,6 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from kpi_xl import catalog
-from kpi_xl.workbook import layout, styles, texts
-from kpi_xl.workbook.context import Context, excel_serial
 from kpi_xl.workbook.contract import (
     FOCUS_SLOTS,
     SET_COMPANY,
@@ -17,7 +15,9 @@ from kpi_xl.workbook.contract import (
     SET_LANG,
     focus_name,
 )
-from kpi_xl.workbook.sheets_data import kpi_format, unit_label
+from kpi_xl.workbook.template import layout, styles, texts
+from kpi_xl.workbook.template.context import Context, excel_serial
+from kpi_xl.workbook.template.sheets_data import kpi_format, unit_label
 
 DATE_FORMAT = {"fr": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
 

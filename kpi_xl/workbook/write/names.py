@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from kpi_xl.errors import WorkbookError
-from kpi_xl.workbook.xlsx_package import parse_xml
+from kpi_xl.workbook.write.xlsx_package import parse_xml
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

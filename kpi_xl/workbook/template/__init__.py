@@ -1,0 +1,1 @@
+"""Building the bundled template workbooks with XlsxWriter (layout, sheets, formulas, texts)."""

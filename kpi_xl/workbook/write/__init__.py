@@ -1,0 +1,1 @@
+"""Writing into existing workbooks: fill and refresh by defined name, losing nothing."""
