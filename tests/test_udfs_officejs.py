@@ -4,8 +4,8 @@ xlwings resolves ``xw.func`` to its Office.js decorators only when
 ``XLWINGS_ON_SERVER=true`` is set before it is first imported, so each check
 runs in one subprocess: it reads ``custom_functions_meta`` and answers a batch
 of ``custom_functions_call`` payloads shaped as Excel sends them (every
-argument a 2-D matrix, ``""`` for a blank cell, ``None`` for an error cell or a
-left-out optional argument).  ``XLWINGS_LICENSE_KEY=noncommercial``: xlwings'
+argument a 2-D matrix, ``None`` (JSON null) or ``""`` for a blank cell, an error
+object for an error cell, ``None`` for a left-out optional argument).  ``XLWINGS_LICENSE_KEY=noncommercial``: xlwings'
 PolyForm Noncommercial licence, fine for this open-source project.
 """
 
@@ -53,14 +53,20 @@ CASES: list[tuple[str, list[object], object]] = [
     ("KPI_ROI", [[[150]], [[0]]], "Div0"),
     ("KPI_ROI", [[["abc"]], [[100]]], "Value"),
     ("KPI_ROI", [[[True]], [[100]]], "Value"),
-    ("KPI_ROI", [[[None]], [[100]]], "Value"),  # an error cell
-    ("KPI_ROI", [[[""]], [[100]]], "Value"),  # a blank cell
+    (
+        "KPI_ROI",
+        [[[{"type": "Error", "errorType": "Div0", "basicValue": "#DIV/0!"}]], [[100]]],
+        "Div0",
+    ),
+    ("KPI_ROI", [[[None]], [[100]]], "Value"),  # a blank cell (web): a required argument
+    ("KPI_ROI", [[[""]], [[100]]], "Value"),  # a cell giving ""
     ("KPI_ROI", [[[1, 2]], [[100]]], "Value"),  # a range for one cell
     ("KPI_CLV", [[[60]], [[4]], [[3]], None], 720.0),  # optional left out
     ("KPI_CLV", [[[60]], [[4]], [[3]], [[""]]], 720.0),  # optional blank
     ("KPI_NPS", [[[10], [""], [9], [3], [""]]], "nps"),
     ("KPI_NPS", [[[10, 9, ""], [8, 3, 10]]], "nps"),
-    ("KPI_NPS", [[[10], [None], [9]]], "Value"),
+    ("KPI_NPS", [[[10], [None], [9]]], "nps"),  # null: a blank cell, skipped
+    ("KPI_NPS", [[[10], [{"type": "Error", "errorType": "NotAvailable"}], [9]]], "NotAvailable"),
     ("KPI_NPS", [[[10], ["oui"], [9]]], "Value"),
     ("KPI_NPS", [[[""], [""]]], "Div0"),
     ("KPI_NPS", [[[9]]], 100.0),
@@ -130,7 +136,7 @@ def _check(results: list[object], as_strings: bool) -> None:
             want = ERROR_TYPES[expected] if as_strings else {"type": "Error", "errorType": expected}
             assert cell == want, (name, args, cell)
         elif expected == "nps":
-            flat = [c for row in args[0] for c in row if c != ""]
+            flat = [c for row in args[0] for c in row if c not in ("", None)]
             assert cell == pytest.approx(PLAIN["KPI_NPS"](flat)), (name, args)
         elif expected == "payback":
             assert cell == pytest.approx(PLAIN["KPI_PAYBACK"](12000, 1000, 0.01))
