@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import xlwings
+
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60  # seconds for a probe subprocess
 
@@ -42,7 +44,7 @@ BASE_PAYLOAD = {
     "session_id": "0123456789abcdef",
     "culture_info_name": "fr-FR",
     "date_format": "dd/MM/yyyy",
-    "version": "0.37.8",
+    "version": xlwings.__version__,
     "runtime": "1.4",
 }
 
