@@ -17,8 +17,8 @@ function (``KPI_ROI = XLPy.CallUDF(...)``) and, if the call fails, assigns
 ``VARIANT(VT_ERROR, ...)`` returned from Python does not arrive as one
 (xlwings issue 776, confirmed by its maintainer).  So the cell shows the text
 ``#DIV/0!``: it reads like the error, ``ISTEXT`` is TRUE and ``ISERROR`` /
-``IFERROR`` do not see it; test results with ``ISNUMBER``.  The reason is in
-the log, as in the other runtimes.
+``IFERROR`` do not see it; test results with ``ISNUMBER``.  The reason is
+printed to the add-in's console (xlwings tab > Show Console).
 
 On Linux and macOS ``xw.func`` is a pass-through, so importing this module
 there gives the plain functions; :func:`decorate` lets tests apply xlwings'
@@ -27,11 +27,13 @@ classic decorators explicitly.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import xlwings as xw
 
+from udfs.convert import logger
 from udfs.functions import CellValue, ExcelFunction, build, help_text, specs
 
 #: The function wizard's category of every function.
@@ -63,6 +65,8 @@ def decorate(
     return {spec.name: classic_function(spec, func, arg, module) for spec in specs()}
 
 
+# The add-in's console (xlwings tab > Show Console) is the COM server's stderr: say why there.
+logger.addHandler(logging.StreamHandler())
 _FUNCTIONS = decorate(xw.func, xw.arg)
 globals().update(_FUNCTIONS)
 __all__ = sorted(_FUNCTIONS)  # built from the catalog
