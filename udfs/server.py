@@ -43,7 +43,7 @@ ENV_LINES = (
 )
 ENV_TEXT = (
     "# xlwings Server settings written by `kpi-xl excel server`.\n"
-    "# XLWINGS_LICENSE_KEY: \"noncommercial\" is the PolyForm Noncommercial licence;\n"
+    '# XLWINGS_LICENSE_KEY: "noncommercial" is the PolyForm Noncommercial licence;\n'
     "# commercial use needs a paid key from https://www.xlwings.org/pricing.\n"
     + "\n".join(ENV_LINES)
     + "\n"
