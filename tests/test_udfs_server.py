@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from udfs_runtimes import payload, serve
 from udfs import server
 from udfs.functions import help_text, specs
 
+ROOT = Path(__file__).resolve().parents[1]
 GET = {
     "meta": "/xlwings/custom-functions-meta.json",
     "code": "/xlwings/custom-functions-code.js",
@@ -128,3 +130,11 @@ def test_write_project_adds_beside_an_existing_project(tmp_path):
     assert (init, server.IMPORT_LINE) in written.to_add
     assert (tmp_path / ".env", 'XLWINGS_FUNCTIONS_NAMESPACE="KPI"') in written.to_add
     assert all("LICENSE" not in line for _, line in written.to_add)  # the user's key stays
+
+
+def test_the_tested_xlwings_server_is_the_pinned_and_documented_one():
+    assert version("xlwings-server") == server.XLWINGS_SERVER_VERSION
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"xlwings-server=={server.XLWINGS_SERVER_VERSION}"' in pyproject
+    docs = (ROOT / "docs" / "excel_functions.md").read_text(encoding="utf-8")
+    assert f"xlwings-server {server.XLWINGS_SERVER_VERSION}" in docs

@@ -33,6 +33,8 @@ HARNESS = Path(__file__).with_name("udfs_server_harness.mjs")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     node = shutil.which("node")
     assert node, "node is missing: scripts/test.sh installs nodejs"
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True)
+    assert int(version.stdout.strip().lstrip("v").split(".")[0]) >= 18, "node >= 18 (fetch)"
     project = tmp_path_factory.mktemp("xlwings_server_live")
     server.write_project(project)
     cases = [{"id": c.func, "args": officejs_args(c)} for c in CASES]

@@ -284,10 +284,13 @@ def _numbers(rows: list[Sequence[object]], argument: str) -> NDArray[np.float64]
     # numpy call, without a Python call per cell.
     if types <= {int, float}:
         return np.array(flat, dtype=np.float64)
+    if types <= {int, float, type(None)}:  # Office.js: null blanks
+        return np.array([c for c in flat if c is not None], dtype=np.float64)
     if types <= {int, float, str, type(None)}:
         strings = {c for c in flat if type(c) is str}
         if all(c == "" or c.isspace() for c in strings):
-            return np.array([c for c in flat if type(c) in (int, float)], dtype=np.float64)
+            kept = [c for c in flat if c is not None and type(c) is not str]
+            return np.array(kept, dtype=np.float64)
     out = np.empty(len(flat), dtype=np.float64)
     keep = 0
     for i, cell in enumerate(flat):
