@@ -107,6 +107,7 @@ def test_server_names_version_and_licence_and_says_what_it_wrote(tmp_path, capsy
         "custom_functions/__init__.py",
         "custom_functions/kpi_xl_functions.py",
         "custom_scripts/__init__.py",
+        "lifespan.py",
     ]
     for name in written:
         assert f"Wrote {project / name}" in out

@@ -130,6 +130,7 @@ def test_write_project_adds_beside_an_existing_project(tmp_path):
     assert (init, server.IMPORT_LINE) in written.to_add
     assert (tmp_path / ".env", 'XLWINGS_FUNCTIONS_NAMESPACE="KPI"') in written.to_add
     assert all("LICENSE" not in line for _, line in written.to_add)  # the user's key stays
+    assert (tmp_path / "lifespan.py").read_text(encoding="utf-8") == server.LIFESPAN_TEXT
 
 
 def test_the_tested_xlwings_server_is_the_pinned_and_documented_one():

@@ -6,8 +6,10 @@ adds one module beside the user's own, ``custom_functions/kpi_xl_functions.py``,
 that star-imports :mod:`udfs.custom_functions`; the project's
 ``custom_functions/__init__.py`` imports it with one line.  In a folder that is
 not a project yet, the two package ``__init__.py`` files and a ``.env`` are
-written too, so that the folder runs as it is (``xlwings-server run``); files
-that exist are never overwritten: the lines to add are printed instead.
+written too, so that the folder runs as it is (``xlwings-server run``), and a
+``lifespan.py`` that calls ``gc.freeze()`` at start-up (large ranges about 3x
+faster, see :data:`LIFESPAN_TEXT`); files that exist are never overwritten:
+the lines to add are printed instead.
 
 xlwings Server is licensed by xlwings, not by this project: PolyForm
 Noncommercial (``XLWINGS_LICENSE_KEY="noncommercial"``) or a paid key for
@@ -49,6 +51,28 @@ ENV_TEXT = (
     + "\n"
 )
 SCRIPTS_INIT_TEXT = "# The project's custom scripts (none from kpi_xl).\n"
+#: xlwings Server's start-up hook (``lifespan.py`` of the project folder).
+LIFESPAN_TEXT = '''\
+"""xlwings Server's start-up hook, written by `kpi-xl excel server`.
+
+gc.freeze() moves the objects imported at start-up (FastAPI, pydantic,
+xlwings: some 140,000) out of the garbage collector's way.  Without it, the
+100,000 rows of a large range set off full collections that walk them all:
+=KPI.NPS() over 100,000 cells takes about 100 ms instead of 30 ms
+(kpi_xl's bench/bench_udf_nps.py).
+"""
+
+import gc
+from contextlib import asynccontextmanager
+
+
+@asynccontextmanager
+async def lifespan(app):
+    gc.freeze()
+    yield
+'''
+#: What an existing ``lifespan.py`` should do at start-up.
+FREEZE_LINE = "gc.freeze()  # at start-up, in lifespan(): large ranges 3x faster"
 
 
 @dataclass(frozen=True)
@@ -74,6 +98,11 @@ def write_project(folder: Path) -> Written:
     scripts = folder / "custom_scripts" / "__init__.py"
     if not scripts.exists():
         files.append(write_text(scripts, SCRIPTS_INIT_TEXT))
+    lifespan = folder / "lifespan.py"
+    if not lifespan.exists():
+        files.append(write_text(lifespan, LIFESPAN_TEXT))
+    elif "gc.freeze()" not in lifespan.read_text(encoding="utf-8"):
+        to_add.append((lifespan, FREEZE_LINE))
     if env.exists():
         present = env.read_text(encoding="utf-8")
         to_add += [(env, line) for line in ENV_LINES if line.split("=")[0] not in present]
