@@ -15,7 +15,7 @@ blank, ``{"type": "Error", ...}`` for an error cell), which converts a whole
 range in one pass.
 xlwings' default converter cleans each cell and, in xlwings 0.37.8, its
 ``is_jsnull`` check retries a failing ``pyodide`` import for every cell: 4 to
-6 s for 100,000 cells against 12 to 25 ms here (``bench/bench_udf_nps.py``).
+6 s for 100,000 cells against about 11 ms here (``bench/bench_udf_nps.py``).
 
 xlwings Server and the ``xlwings.server`` module are licensed by xlwings
 (PolyForm Noncommercial or a commercial key in ``XLWINGS_LICENSE_KEY``).
