@@ -39,10 +39,10 @@ the targets: see docs/importers.md.
 """
 EPILOG = """\
 examples:
-  kpi-xl compute --from exports/                 the latest fiscal year, as a table
-  kpi-xl compute --from exports/ --year 2024     the fiscal year starting in 2024
+  kpi-xl compute --from exports/               the latest fiscal year
+  kpi-xl compute --from exports/ --year 2024   the fiscal year starting in 2024
   kpi-xl compute --from exports/ --format csv > kpis.csv
-  kpi-xl compute --from exports/ --format csv-fr > kpis.csv   # ';' and 0,25: French Excel
+  kpi-xl compute --from exports/ --format csv-fr > kpis.csv  # ';', 0,25: French
   kpi-xl compute --from exports/ --format json --config company.toml
 
 A bad file stops with its name, line, column, value and what was expected

@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 HELP = SUMMARIES["kpis"]
 EPILOG = """\
 examples:
-  kpi-xl kpis                        every KPI, in your language
-  kpi-xl kpis --lang fr              en français
-  kpi-xl kpis --kpi nps              one KPI in full, with the advice when off target
-  kpi-xl kpis --format markdown      the table of the README
-  kpi-xl kpis --format csv > kpis.csv    French: ';' and decimal commas, as Excel opens it
-  kpi-xl kpis --format json          for a program: raw targets, every field
+  kpi-xl kpis                     every KPI, in your language
+  kpi-xl kpis --lang fr           en français
+  kpi-xl kpis --kpi nps           one KPI in full, with what to do off target
+  kpi-xl kpis --format markdown   the table of the README
+  kpi-xl kpis --format csv > kpis.csv   in French: ';' and decimal commas
+  kpi-xl kpis --format json       for a program: raw targets, every field
 
 Rates are fractions, as in Excel: a target of 0.035 shows as 3.5 %.
 """

@@ -12,9 +12,9 @@ from kpi_xl.commands import SUMMARIES, sentence
 HELP = SUMMARIES["templates"]
 EPILOG = """\
 examples:
-  kpi-xl templates build                   rewrite workbook_templates/monthly_kpi_{fr,en}.xlsx
-  kpi-xl templates build --out my_dir      write them elsewhere
-  kpi-xl templates build --check           exit 1 if the committed files are stale
+  kpi-xl templates build             rewrite workbook_templates/*.xlsx
+  kpi-xl templates build --out DIR   write them elsewhere
+  kpi-xl templates build --check     exit 1 if the committed files are stale
 
 Builds are reproducible: the same code gives byte-identical files.
 """

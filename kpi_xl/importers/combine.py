@@ -100,7 +100,8 @@ def export_files(folder: Path, config: Config) -> tuple[list[Path], list[str]]:
     is skipped with a note saying how to leave it out silently, so one stray
     file does not stop the folder; when no file at all is an export, the
     first unknown layout is the error, with the layouts kpi_xl expects.
-    Sub-folders are not read: a note says so.
+    Sub-folders are not read: a note says so.  What the config's ``ignore``
+    patterns match is left out without a word.
     """
     if not folder.is_dir():
         raise InputFileError(folder, "not a folder", expected="a folder of exports")
@@ -109,9 +110,8 @@ def export_files(folder: Path, config: Config) -> tuple[list[Path], list[str]]:
         if path.name.startswith((".", "~$")) or path.name == CONFIG_NAME:
             continue
         if any(fnmatch.fnmatch(path.name, pattern) for pattern in config.ignore):
-            if path.is_file():
-                skipped.append(f"{path.name}: skipped (ignore list of the config)")
-        elif path.is_dir():
+            continue  # the user said so: no note
+        if path.is_dir():
             skipped.append(
                 f"{path.name}/: sub-folder not read (only the files directly in "
                 f"{folder.name or folder} are); {_IGNORE_HINT.format(name=path.name)}"
