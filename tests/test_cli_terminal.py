@@ -261,3 +261,18 @@ def test_a_folder_with_no_export_still_fails_on_the_unknown_layout(tmp_path, cap
     assert main(["compute", "--from", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "notes.txt, line 1: unknown layout" in err and "Traceback" not in err
+
+
+def test_kpis_reads_the_language_of_the_current_folders_config(tmp_path, monkeypatch, capsys):
+    (tmp_path / "kpi_xl.toml").write_text('language = "fr"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["kpis", "--format", "csv"]) == 0
+    assert "Taux de conversion" in capsys.readouterr().out
+
+
+def test_a_command_with_its_own_lang_default_gets_the_system_language(monkeypatch, capsys):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert main(["excel", "--list", "--format", "markdown"]) == 0
+    assert "Complément classique" in capsys.readouterr().out
+    assert main(["--lang", "en", "excel", "--list", "--format", "markdown"]) == 0
+    assert "Classic add-in" in capsys.readouterr().out

@@ -163,10 +163,13 @@ def _blocks(lang: str) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from kpi_xl import catalog
+
     labels = HEADERS[lang]
     parts: list[Any] = []
-    for row in rows(lang):
+    for kpi, row in zip(catalog.KPIS, rows(lang), strict=True):
         signature, name, *fields = row
+        fields[1] = _direction(kpi, lang)  # "↑ higher": the arrow alone fits a grid cell only
         parts.append(Text(name, style="bold"))
         parts.append(Text("  " + signature.replace("\n", "\n  "), style="cyan"))
         grid = Table.grid(padding=(0, 2))
