@@ -225,13 +225,15 @@ def test_batch_table_fits_80_columns_and_shows_failing_paths(tmp_path, capsys):
     for folder in (good, bad):
         folder.mkdir(parents=True)
     (good / "FEC.txt").write_text(HEADER + "\n" + "\n".join(ENTRIES) + "\n")
+    (good / "notes.txt").write_text("relancer le client pour le FEC de décembre\n")
     (bad / "FEC.txt").write_text(HEADER + "\n" + ENTRIES[2].replace("20240105", "2024XX05"))
     out_dir = tmp_path / "reports"
     assert main(["batch", str(portfolio), "--out", str(out_dir), "--jobs", "1"]) == 1
     out = capsys.readouterr().out
-    _fits(out.split("Failed clients:")[0])  # the table; messages below wrap in the terminal
+    _fits(out.split("Notes:")[0])  # the table; the notes and messages below wrap in the terminal
     assert f"{bad / 'FEC.txt'}, line 2, column 'EcritureDate'" in out
     assert "good_client.xlsx" in out and "1 filled, 0 up to date, 1 failed" in out
+    assert "- good_client: notes.txt: skipped" in out  # the stray file did not stop the client
     assert main(["batch", str(portfolio), "--out", str(out_dir), "--format", "json"]) == 1
     statuses = {r["client"]: r["status"] for r in json.loads(capsys.readouterr().out)}
     assert statuses == {"client_with_a_broken_fec": "failed", "good_client": "skipped"}

@@ -81,6 +81,15 @@ def _failures(results: list[ClientResult], lang: str) -> str:
     return "\n".join([title, *(f"- {r.client}: {r.message}" for r in failed)])
 
 
+def _notes(results: list[ClientResult], lang: str) -> str:
+    """What the clients' exports said on the way (a stray file skipped...), in full."""
+    noted = [(r.client, note) for r in results for note in r.notes]
+    if not noted:
+        return ""
+    title = "Remarques :" if lang == "fr" else "Notes:"
+    return "\n".join([title, *(f"- {client}: {note}" for client, note in noted)])
+
+
 def _json(results: list[ClientResult]) -> str:
     import json
 
@@ -88,7 +97,7 @@ def _json(results: list[ClientResult]) -> str:
         [
             {"client": r.client, "status": r.status, "message": r.message,
              "output": None if r.output is None else str(r.output),
-             "seconds": round(r.seconds, 3)}
+             "seconds": round(r.seconds, 3), "notes": list(r.notes)}
             for r in results
         ],
         ensure_ascii=False, indent=2,
@@ -127,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
         print(_json(results))
     else:
         make_console().print(_table(results, lang))
-        if failures := _failures(results, lang):
-            print(failures)  # plain print: the terminal wraps it, no path is cut
+        for text in (_notes(results, lang), _failures(results, lang)):
+            if text:
+                print(text)  # plain print: the terminal wraps it, no path is cut
     print(done, file=sys.stdout if args.format == "table" else sys.stderr)
     return 1 if counts["failed"] else 0
