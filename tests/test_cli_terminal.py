@@ -34,10 +34,10 @@ def columns_80(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
 
 
-def _fits(text: str) -> None:
+def _fits(text: str, width: int = 80) -> None:
     """Nothing clipped, no line wider than the terminal."""
     assert "…" not in text
-    too_wide = [line for line in text.splitlines() if len(line) > 80]
+    too_wide = [line for line in text.splitlines() if len(line) > width]
     assert not too_wide, too_wide[:3]
 
 
@@ -186,11 +186,13 @@ def test_kpis_json_for_programs(capsys):
 # --------------------------------------------------------------------------- tables at 80 columns
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
-def test_kpis_table_fits_80_columns(lang, capsys):
+@pytest.mark.parametrize(("lang", "width"), [("fr", 80), ("en", 80), ("en", 120), ("fr", 230)])
+def test_kpis_table_fits_the_terminal(lang, width, monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", str(width))  # 230: one table, a column per field
     assert main(["kpis", "--lang", lang]) == 0
     out = capsys.readouterr().out
-    _fits(out)
+    _fits(out, width)
+    assert ("┃ Fonction Excel" in out) is (width == 230)
     for kpi in catalog.KPIS:
         assert kpi.name(lang) in out
         for function in kpi.functions:

@@ -32,12 +32,12 @@ HEADERS = {
 }  # fmt: skip
 #: What the target cells say for a KPI the catalog sets no default target for.
 NO_TARGET = {"fr": "aucun objectif par défaut", "en": "no default target"}
+#: The narrowest text column of the one-table catalog (else: one block per KPI).
+TEXT_MIN_WIDTH = 20
 NO_TARGET_HINT = {
     "fr": "aucun : fixez le vôtre dans kpi_xl.toml, section [targets]",
     "en": "none: set yours in kpi_xl.toml, section [targets]",
 }
-#: Below this terminal width the catalog is printed as one block per KPI.
-GRID_MIN_WIDTH = 140
 
 
 def register(sub: Any) -> None:
@@ -144,13 +144,21 @@ def _detail(kpi: Kpi, lang: str, console: Console) -> None:
     console.print(table)
 
 
+def _grid_fits(lang: str, width: int) -> bool:
+    """A very wide terminal shows the catalog as one table: whole function names, and
+    at least :data:`TEXT_MIN_WIDTH` characters for each text column."""
+    longest = max(len(line) for row in rows(lang) for line in row[0].split("\n"))
+    return longest + 3 + (len(HEADERS[lang]) - 1) * (TEXT_MIN_WIDTH + 3) + 1 <= width
+
+
 def _grid(lang: str) -> Any:
     """The catalog as one wide table: a column per field (wide terminals)."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(show_lines=True)
-    for header in HEADERS[lang]:
+    table.add_column(HEADERS[lang][0], no_wrap=True)  # a function name is never split
+    for header in HEADERS[lang][1:]:
         table.add_column(header, overflow="fold")  # wrap, never '…'
     for row in rows(lang):
         table.add_row(*(Text(c) for c in row))  # Text: '[margin]' is not markup
@@ -242,8 +250,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "json":
         _json(lang)
     else:
-        from rich.console import Console
+        from kpi_xl.commands.tables import console
 
-        console = Console()
-        console.print(_grid(lang) if console.width >= GRID_MIN_WIDTH else _blocks(lang))
+        out = console()
+        out.print(_grid(lang) if _grid_fits(lang, out.width) else _blocks(lang))
     return 0
