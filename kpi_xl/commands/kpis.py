@@ -145,10 +145,13 @@ def _detail(kpi: Kpi, lang: str, console: Console) -> None:
 
 
 def _grid_fits(lang: str, width: int) -> bool:
-    """A very wide terminal shows the catalog as one table: whole function names, and
-    at least :data:`TEXT_MIN_WIDTH` characters for each text column."""
-    longest = max(len(line) for row in rows(lang) for line in row[0].split("\n"))
-    return longest + 3 + (len(HEADERS[lang]) - 1) * (TEXT_MIN_WIDTH + 3) + 1 <= width
+    """A very wide terminal shows the catalog as one table: whole function and KPI
+    names, and at least :data:`TEXT_MIN_WIDTH` characters for each text column."""
+    catalog_rows = rows(lang)
+    signature = max(len(line) for row in catalog_rows for line in row[0].split("\n"))
+    name = max(len(row[1]) for row in catalog_rows)
+    texts = len(HEADERS[lang]) - 2
+    return signature + name + 6 + texts * (TEXT_MIN_WIDTH + 3) + 1 <= width
 
 
 def _grid(lang: str) -> Any:
@@ -157,8 +160,9 @@ def _grid(lang: str) -> Any:
     from rich.text import Text
 
     table = Table(show_lines=True)
-    table.add_column(HEADERS[lang][0], no_wrap=True)  # a function name is never split
-    for header in HEADERS[lang][1:]:
+    for header in HEADERS[lang][:2]:
+        table.add_column(header, no_wrap=True)  # a function or KPI name is never split
+    for header in HEADERS[lang][2:]:
         table.add_column(header, overflow="fold")  # wrap, never '…'
     for row in rows(lang):
         table.add_row(*(Text(c) for c in row))  # Text: '[margin]' is not markup
