@@ -99,7 +99,10 @@ def chosen_command(argv: Sequence[str]) -> str | None:
 
 
 def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
-    """A parser and every sub-parser below it (``templates build``, ``excel classic``...)."""
+    """A parser and every sub-parser below it (``templates build``, ``excel classic``...).
+
+    argparse has no public way to list sub-parsers: its ``_actions`` it is.
+    """
     yield parser
     seen: set[int] = set()
     for action in parser._actions:
