@@ -126,14 +126,14 @@ def _add_global_options(parser: argparse.ArgumentParser) -> object:
     if "--lang" in existing:
         own_default = existing["--lang"].default
         existing["--lang"].default = argparse.SUPPRESS
-    missing = [option for option in ("--debug", "--lang") if option not in existing]
-    if missing:
-        group = parser.add_argument_group("global options (also accepted before the command)")
-    if "--debug" in missing:
+    if "--debug" in existing and "--lang" in existing:
+        return own_default
+    group = parser.add_argument_group("global options (also accepted before the command)")
+    if "--debug" not in existing:
         group.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
         )
-    if "--lang" in missing:
+    if "--lang" not in existing:
         group.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=LANG_HELP)
     return own_default
 
