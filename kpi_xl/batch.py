@@ -61,6 +61,7 @@ class ClientResult:
     message: str
     output: Path | None
     seconds: float = 0.0
+    notes: tuple[str, ...] = ()  # the exports' warnings (a file skipped...), for the terminal
 
 
 def find_clients(portfolio: Path, out_dir: Path | None = None) -> list[Path]:
@@ -128,7 +129,7 @@ def run_client(job: Job) -> ClientResult:
         months = result.summary.months
         span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
         return ClientResult(name, "ok", f"{len(months)} months ({span})", job.output,
-                            time.perf_counter() - start)  # fmt: skip
+                            time.perf_counter() - start, tuple(result.exports.warnings))  # fmt: skip
     except (KpiXlError, OSError) as exc:
         message = str(exc) if isinstance(exc, KpiXlError) else f"{exc.filename}: {exc.strerror}"
         return ClientResult(name, "failed", message, None, time.perf_counter() - start)

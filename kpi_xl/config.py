@@ -6,7 +6,8 @@ naming it, so a typo never silently does nothing.  Schema (defaults shown)::
 
     company = "Maison Lavande SAS"   # the report's title
     currency = "EUR"                 # shown in the report's amounts
-    language = "fr"                  # "fr" or "en": labels of the outputs
+    language = "fr"                  # "fr" or "en": labels of the outputs; default:
+                                     #   the system's (LC_ALL, LC_MESSAGES, LANG)
     fiscal_year_start_month = 9      # 1 = January ... 9 = September; default: the
                                      #   FEC's closing month + 1, else January
     trailing_months = 12             # window of an "active" customer (orders)
@@ -67,6 +68,7 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar, cast
 
 from kpi_xl.errors import InputFileError
+from kpi_xl.language import system_language
 
 CONFIG_NAME = "kpi_xl.toml"
 
@@ -130,7 +132,7 @@ class Config:
 
     company: str | None = None
     currency: str | None = None
-    language: Literal["fr", "en"] = "fr"
+    language: Literal["fr", "en"] = field(default_factory=system_language)
     fiscal_year_start_month: int | None = None
     trailing_months: int = 12
     ignore: tuple[str, ...] = ()

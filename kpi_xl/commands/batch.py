@@ -6,17 +6,16 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
+from kpi_xl.commands import LANGS, SUMMARIES
 
-from kpi_xl import catalog
-from kpi_xl.batch import ClientResult, find_clients, run_batch, write_summary
+if TYPE_CHECKING:  # imported in run: 'batch --help' must not load the workbook code
+    from rich.table import Table
 
-HELP = "fill one KPI workbook per client folder of a portfolio, in parallel"
+    from kpi_xl.batch import ClientResult
+
+HELP = SUMMARIES["batch"]
 DESCRIPTION = """\
 PORTFOLIO holds one sub-folder per client with its exports and, optionally,
 its kpi_xl.toml.  Each client's report is written to DIR/<client>.xlsx from
@@ -33,6 +32,7 @@ EPILOG = """\
 examples:
   kpi-xl batch clients/ --out reports/
   kpi-xl batch clients/ --out reports/ --jobs 4 --force
+  kpi-xl batch clients/ --out reports/ --format json > batch.json
 """
 STYLES = {"ok": "green", "skipped": "dim", "failed": "bold red"}
 
@@ -45,25 +45,76 @@ def register(sub: Any) -> None:
     p.add_argument("--jobs", type=int, metavar="N",
                    help=f"parallel processes (default: the CPU count, {os.cpu_count()})")  # fmt: skip
     p.add_argument("--force", action="store_true", help="rewrite up-to-date reports too")
-    p.add_argument("--lang", choices=catalog.LANGS,
-                   help="language of every report (default: each client's config, else fr)")  # fmt: skip
+    p.add_argument("--lang", choices=LANGS,
+                   help="language of every report (default: each client's config, else the system's)")  # fmt: skip
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help="what stdout gets: a table (default), the summary as csv, or json")  # fmt: skip
     p.set_defaults(func=run)
 
 
-def _table(results: list[ClientResult]) -> Table:
-    table = Table("Client", "Status", "Message", "Output", title="kpi-xl batch")
+def _table(results: list[ClientResult], lang: str) -> Table:
+    """Client, status and outcome; a failure's full message is printed below the table."""
+    from rich.table import Table
+    from rich.text import Text
+
+    fr = lang == "fr"
+    headers = ("Client", "Statut", "Résultat") if fr else ("Client", "Status", "Result")
+    table = Table(title="kpi-xl batch")
+    table.add_column(headers[0], overflow="fold")  # a long name wraps, never '…'
+    table.add_column(headers[1], no_wrap=True)
+    table.add_column(headers[2], overflow="fold")
+    below = "voir ci-dessous" if fr else "see below"
     for r in results:
-        table.add_row(Text(r.client), Text(r.status, style=STYLES[r.status]),
-                      Text(r.message.split(".\n")[0]),
-                      Text("" if r.output is None else str(r.output)))  # fmt: skip
+        result = below if r.status == "failed" else r.message
+        if r.output is not None and r.status == "ok":
+            result += f" → {r.output.name}"
+        table.add_row(Text(r.client), Text(r.status, style=STYLES[r.status]), Text(result))
     return table
 
 
+def _failures(results: list[ClientResult], lang: str) -> str:
+    """Each failed client's message in full: paths and lines are what the user must fix."""
+    failed = [r for r in results if r.status == "failed"]
+    if not failed:
+        return ""
+    title = "Clients en échec :" if lang == "fr" else "Failed clients:"
+    return "\n".join([title, *(f"- {r.client}: {r.message}" for r in failed)])
+
+
+def _notes(results: list[ClientResult], lang: str) -> str:
+    """What the clients' exports said on the way (a stray file skipped...), in full."""
+    noted = [(r.client, note) for r in results for note in r.notes]
+    if not noted:
+        return ""
+    title = "Remarques :" if lang == "fr" else "Notes:"
+    return "\n".join([title, *(f"- {client}: {note}" for client, note in noted)])
+
+
+def _json(results: list[ClientResult]) -> str:
+    import json
+
+    return json.dumps(
+        [
+            {"client": r.client, "status": r.status, "message": r.message,
+             "output": None if r.output is None else str(r.output),
+             "seconds": round(r.seconds, 3), "notes": list(r.notes)}
+            for r in results
+        ],
+        ensure_ascii=False, indent=2,
+    )  # fmt: skip
+
+
 def run(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kpi_xl.batch import find_clients, run_batch, summary_csv, write_summary
+    from kpi_xl.commands.tables import console as make_console
+    from kpi_xl.language import system_language
+
     if args.jobs is not None and args.jobs < 1:
         print("kpi-xl batch: --jobs must be 1 or more", file=sys.stderr)
         return 2
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     total = len(find_clients(args.portfolio, args.out))
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console,
@@ -74,9 +125,19 @@ def run(args: argparse.Namespace) -> int:
             args.portfolio, args.out, args.jobs, args.force, args.lang,
             on_done=lambda r: progress.update(task, advance=1, description=r.client),
         )  # fmt: skip
+    lang = args.lang or system_language()
     summary = write_summary(results, args.out, args.lang or "fr")
-    Console().print(_table(results))
     counts = {s: sum(r.status == s for r in results) for s in STYLES}
-    print(f"{counts['ok']} filled, {counts['skipped']} up to date, {counts['failed']} failed; "
-          f"summary: {summary}")  # fmt: skip
+    done = (f"{counts['ok']} filled, {counts['skipped']} up to date, {counts['failed']} failed; "
+            f"summary: {summary}")  # fmt: skip
+    if args.format == "csv":
+        sys.stdout.write(summary_csv(results, lang))
+    elif args.format == "json":
+        print(_json(results))
+    else:
+        make_console().print(_table(results, lang))
+        for text in (_notes(results, lang), _failures(results, lang)):
+            if text:
+                print(text)  # plain print: the terminal wraps it, no path is cut
+    print(done, file=sys.stdout if args.format == "table" else sys.stderr)
     return 1 if counts["failed"] else 0

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kpi_xl import catalog
-from kpi_xl.config import find_config, load_config
-from kpi_xl.report import ReportResult, fill_report
-from kpi_xl.workbook.template.templates import template_path
+from kpi_xl.commands import LANGS, SUMMARIES
 
-HELP = "fill a new KPI workbook from a folder of exports"
+if TYPE_CHECKING:  # imported in run: 'fill --help' must not load the workbook code
+    from kpi_xl.report import ReportResult
+
+HELP = SUMMARIES["fill"]
 DESCRIPTION = """\
 Read the exports of a folder (FEC, orders, analytics, ad spend, NPS survey,
 manual CSV), cut the fiscal year's 12 months, and write a new KPI workbook:
@@ -43,8 +43,8 @@ def register(sub: Any) -> None:
                    help="a workbook defining the contract names (default: the bundled one)")  # fmt: skip
     p.add_argument("--year", type=int, metavar="YYYY",
                    help="calendar year the fiscal year starts in (default: the latest)")  # fmt: skip
-    p.add_argument("--lang", choices=catalog.LANGS,
-                   help="language of the bundled template (default: the config's, else fr)")  # fmt: skip
+    p.add_argument("--lang", choices=LANGS,
+                   help="language of the bundled template (default: the config's, else the system's)")  # fmt: skip
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--company", metavar="NAME", help="company name for the Settings sheet")
@@ -60,6 +60,10 @@ def describe(result: ReportResult, out: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kpi_xl.config import find_config, load_config
+    from kpi_xl.report import fill_report
+    from kpi_xl.workbook.template.templates import template_path
+
     config = load_config(args.config or find_config(args.source))
     template = args.template or template_path(args.lang or config.language)
     out = Path(args.out)

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kpi_xl.report import refresh_report
+from kpi_xl.commands import SUMMARIES
 
-HELP = "update an existing KPI workbook in place after new exports arrive"
+HELP = SUMMARIES["refresh"]
 DESCRIPTION = """\
 Write the months the exports cover into the workbook's Inputs rows and
 update the computed values of the KPI formulas.  Nothing else changes:
@@ -42,6 +42,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kpi_xl.report import refresh_report  # here: 'refresh --help' must start fast
+
     result = refresh_report(args.workbook, args.source, config_path=args.config,
                             backup=not args.no_backup)  # fmt: skip
     for warning in result.exports.warnings:

@@ -31,7 +31,7 @@ from kpi_xl.importers import ads, analytics, fec, manual, orders, surveys
 from kpi_xl.importers.base import INPUT_IDS, SourceFile, month_index
 from kpi_xl.importers.customers import cohorts as make_cohorts
 from kpi_xl.importers.loader import load
-from kpi_xl.importers.recognise import sniff
+from kpi_xl.importers.recognise import UnknownLayoutError, sniff
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 EXTRA_COLUMNS = (
@@ -94,20 +94,58 @@ class _Collected:
 
 
 def export_files(folder: Path, config: Config) -> tuple[list[Path], list[str]]:
-    """The files of the folder to read, and a note for each one skipped."""
+    """The files of the folder to read, and a note for each one skipped.
+
+    A file that is not an export (a note, a PDF, a header no reader knows)
+    is skipped with a note saying how to leave it out silently, so one stray
+    file does not stop the folder; when no file at all is an export, the
+    first unknown layout is the error, with the layouts kpi_xl expects.
+    Sub-folders are not read: a note says so.  What the config's ``ignore``
+    patterns match is left out without a word.
+    """
     if not folder.is_dir():
         raise InputFileError(folder, "not a folder", expected="a folder of exports")
-    files, skipped = [], []
+    files, skipped, unknown = [], [], []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")) or path.name == CONFIG_NAME:
+        if path.name.startswith((".", "~$")) or path.name == CONFIG_NAME:
             continue
         if any(fnmatch.fnmatch(path.name, pattern) for pattern in config.ignore):
-            skipped.append(f"{path.name}: skipped (ignore list of the config)")
+            continue  # the user said so: no note
+        if path.is_dir():
+            skipped.append(
+                f"{path.name}/: sub-folder not read (only the files directly in "
+                f"{folder.name or folder} are); {_IGNORE_HINT.format(name=path.name)}"
+            )
+        elif not path.is_file():
+            continue
         elif path.suffix.lower() not in TEXT_SUFFIXES:
-            skipped.append(f"{path.name}: skipped (only .csv, .txt and .tsv exports are read)")
+            skipped.append(
+                f"{path.name}: skipped, only .csv, .txt and .tsv exports are read; "
+                + _IGNORE_HINT.format(name=_pattern(path))
+            )
         else:
+            try:
+                sniff(path, config)
+            except UnknownLayoutError as exc:
+                unknown.append(exc)
+                skipped.append(
+                    f"{path.name}: skipped, its header matches no export kpi_xl reads (if it "
+                    "is one, map its columns in kpi_xl.toml: see docs/importers.md); "
+                    + _IGNORE_HINT.format(name=path.name)
+                )
+                continue
             files.append(path)
+    if unknown and not files:
+        raise unknown[0]
     return files, skipped
+
+
+_IGNORE_HINT = 'to leave it out without this note, add ignore = ["{name}"] to kpi_xl.toml'
+
+
+def _pattern(path: Path) -> str:
+    """The ignore pattern of a file's kind: ``*.pdf``."""
+    return f"*{path.suffix}" if path.suffix else path.name
 
 
 def read_exports(folder: Path, config: Config | None = None) -> Exports:
