@@ -3,7 +3,7 @@
 One function per command: :func:`fill_report` (a new report from a
 template), :func:`refresh_report` (an existing report, in place).  The
 importers read the folder (:func:`kpi_xl.importers.read_exports`), the
-fiscal year's 12 months are cut from their monthly table, and the writer
+report's months (the FEC's exercise, see :mod:`kpi_xl.importers.period`) are cut from their monthly table, and the writer
 fills the workbook, computing every formula's cached value with
 :func:`kpi_xl.monthly.compute_kpis`, and writes the fiscal year's latest NPS
 survey comments into the customer-comment blocks when the workbook has them.  Outputs are never written into the
@@ -13,14 +13,15 @@ exports folder.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.errors import InputFileError, WorkbookError
-from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
+from kpi_xl.importers import INPUT_IDS, Exports, read_exports
+from kpi_xl.importers.period import Period, report_period, until_month
 from kpi_xl.workbook.write.writer import (
     SettingsUpdate,
     Template,
@@ -38,7 +39,11 @@ class ReportResult:
 
     summary: WriteSummary
     exports: Exports
-    table: pd.DataFrame  # the fiscal year's 12 months of inputs
+    table: pd.DataFrame  # the report's months of inputs (the exercise's, empty after `latest`)
+    #: Every warning, for the person: the exports', the period's (months left out) and the
+    #: workbook's (inputs it does not define).
+    warnings: list[str] = field(default_factory=list)
+    latest: pd.Timestamp | None = None  # the report's last month (the last closed one)
 
 
 def load_inputs(folder: Path, config_path: Path | None = None) -> tuple[Config, Exports]:
@@ -46,6 +51,23 @@ def load_inputs(folder: Path, config_path: Path | None = None) -> tuple[Config, 
     folder = Path(folder)
     config = load_config(config_path or find_config(folder))
     return config, read_exports(folder, config)
+
+
+def period_of(
+    exports: Exports,
+    config: Config,
+    *,
+    year: int | None = None,
+    until: str | None = None,
+    months: list[pd.Timestamp] | None = None,
+) -> Period:
+    """The report's months and latest month: ``until`` (``--until``) else the config's."""
+    if until is not None:
+        last = until_month(until, "--until")
+    else:
+        last = until_month(config.until, f"{config.path or 'kpi_xl.toml'}, key 'until'")
+    return report_period(exports, year=year, start_month=config.fiscal_year_start_month,
+                         until=last, months=months)  # fmt: skip
 
 
 def _check_output(out: Path, exports: Path, template: Path | None) -> None:
@@ -97,6 +119,7 @@ def fill_report(
     year: int | None = None,
     config_path: Path | None = None,
     company: str | None = None,
+    until: str | None = None,
 ) -> ReportResult:
     """Fill a new report at ``out`` from the exports of ``exports_dir``.
 
@@ -115,6 +138,9 @@ def fill_report(
         Config file; default the folder's ``kpi_xl.toml``.
     company : str, optional
         Company name; default the config's, else the template's.
+    until : str, optional
+        The report's last month, ``"YYYY-MM"``; default the config's ``until``,
+        else the FEC's last month with P&L entries, else the last with data.
 
     Returns
     -------
@@ -131,9 +157,8 @@ def fill_report(
     tpl_path = template.path if isinstance(template, Template) else Path(template)
     _check_output(out, exports_dir, tpl_path)
     config, exports = load_inputs(exports_dir, config_path)
-    table = fiscal_year_table(
-        exports.monthly, year, exports.fiscal_start_month(config.fiscal_year_start_month)
-    )
+    period = period_of(exports, config, year=year, until=until)
+    table = period.table
     _check_has_data(table, exports, Path(exports_dir))
     first = pd.Timestamp(table.index[0]).date()
     update = SettingsUpdate(
@@ -143,7 +168,8 @@ def fill_report(
         targets=dict(config.targets),
     )
     summary = fill(template, table, Path(out), update, exports.comments)
-    return ReportResult(summary, exports, table)
+    warnings = [*exports.warnings, *period.warnings]
+    return ReportResult(summary, exports, table, warnings, period.latest)
 
 
 def refresh_report(
@@ -152,11 +178,13 @@ def refresh_report(
     *,
     config_path: Path | None = None,
     backup: bool = True,
+    until: str | None = None,
 ) -> ReportResult:
     """Refresh ``workbook`` in place from the exports of ``exports_dir``.
 
-    The workbook's own months decide which fiscal year is read; a month the
-    exports do not cover is left as it is.
+    The workbook's own months decide which months are read; a month the
+    exports do not cover is left as it is, and so is a month after the
+    latest one (``until``, see :func:`fill_report`).
     """
     if not Path(workbook).is_file():
         raise WorkbookError(
@@ -167,10 +195,12 @@ def refresh_report(
     _check_output(Path(workbook), exports_dir, None)
     opened = Workbook(Path(workbook))
     months = opened.months()
-    _, exports = load_inputs(exports_dir, config_path)
-    table = fiscal_year_table(exports.monthly, months[0].year, months[0].month)
+    config, exports = load_inputs(exports_dir, config_path)
+    period = period_of(exports, config, until=until, months=[pd.Timestamp(m) for m in months])
+    table = period.table
     _check_has_data(table, exports, Path(exports_dir))
     summary = refresh(
         Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments
     )
-    return ReportResult(summary, exports, table)
+    warnings = [*exports.warnings, *period.warnings]
+    return ReportResult(summary, exports, table, warnings, period.latest)
