@@ -45,6 +45,8 @@ def register(sub: Any) -> None:
     p.add_argument("--jobs", type=int, metavar="N",
                    help=f"parallel processes (default: the CPU count, {os.cpu_count()})")  # fmt: skip
     p.add_argument("--force", action="store_true", help="rewrite up-to-date reports too")
+    p.add_argument("--until", metavar="YYYY-MM",
+                   help="every report's last month (default: each client's last closed month)")  # fmt: skip
     p.add_argument("--lang", choices=catalog.LANGS,
                    help="language of every report (default: each client's config, else fr)")  # fmt: skip
     p.set_defaults(func=run)
@@ -73,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         results = run_batch(
             args.portfolio, args.out, args.jobs, args.force, args.lang,
             on_done=lambda r: progress.update(task, advance=1, description=r.client),
+            until=args.until,
         )  # fmt: skip
     summary = write_summary(results, args.out, args.lang or "fr")
     Console().print(_table(results))

@@ -17,8 +17,10 @@ from rich.text import Text
 
 from kpi_xl import catalog, fmt
 from kpi_xl.config import Config, find_config, load_config
-from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
+from kpi_xl.importers import INPUT_IDS, Exports, read_exports
+from kpi_xl.importers.period import Period
 from kpi_xl.monthly import MonthlyKpis, compute_kpis, inputs_ytd
+from kpi_xl.report import period_of
 from kpi_xl.workbook.template import texts
 from kpi_xl.workbook.write.comments import fiscal_year_end, latest_comments
 
@@ -75,6 +77,12 @@ def register(sub: Any) -> None:
         help="the fiscal year starting in YYYY (default: the latest with data)",
     )
     p.add_argument(
+        "--until",
+        metavar="YYYY-MM",
+        help="the last month to show (default: the FEC's last month with P&L entries, "
+        "else the last month with data)",
+    )
+    p.add_argument(
         "--format",
         choices=("table", "csv", "csv-fr", "json"),
         default="table",
@@ -109,16 +117,14 @@ def run(args: argparse.Namespace) -> int:
     folder: Path = args.folder
     config = load_config(args.config or find_config(folder))
     exports = read_exports(folder, config)
-    _report(exports)
-    table = fiscal_year_table(
-        exports.monthly, args.year, exports.fiscal_start_month(config.fiscal_year_start_month)
-    )
-    inputs = table[list(INPUT_IDS)]
+    period = period_of(exports, config, year=args.year, until=args.until)
+    _report(exports, period)
+    inputs = period.inputs
     result = compute_kpis(inputs)
     if args.format in ("csv", "csv-fr"):
         _write_csv(inputs, result, french=args.format == "csv-fr")
     elif args.format == "json":
-        _write_json(inputs, result, exports)
+        _write_json(inputs, result, exports, period)
     else:
         lang = args.lang or config.language
         _print_table(inputs, result, lang, config)
@@ -129,12 +135,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(exports: Exports) -> None:
+def _report(exports: Exports, period: Period) -> None:
     """Say on stderr which file was read as what, and every warning."""
     for source in exports.sources:
         print(f"kpi-xl: {source.describe()}", file=sys.stderr)
-    for warning in exports.warnings:
+    for warning in [*exports.warnings, *period.warnings]:
         print(f"kpi-xl: warning: {warning}", file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _rows(inputs: pd.DataFrame, result: MonthlyKpis) -> pd.DataFrame:
@@ -168,10 +175,22 @@ def _csv_cell(value: Any, french: bool) -> Any:
     return value
 
 
-def _write_json(inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports) -> None:
+def _write_json(
+    inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports, period: Period
+) -> None:
     frame = _rows(inputs, result)
     months = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    origins = period.origins
+    for i, record in enumerate(months):
+        row = {} if origins is None else origins.iloc[i].dropna().to_dict()
+        record["origins"] = {str(k): str(v) for k, v in row.items()}
+    exercise = period.exercise
     document = {
+        "latest_month": None if period.latest is None else f"{period.latest:%Y-%m}",
+        "exercise": None
+        if exercise is None
+        else {"file": exercise.file, "first_month": f"{exercise.start:%Y-%m}",
+              "last_month": f"{exercise.end:%Y-%m}", "months": exercise.n_months},  # fmt: skip
         "months": months,
         "ytd": {k: _clean(float(v)) for k, v in result.ytd.items()},
         "sources": [
@@ -185,7 +204,7 @@ def _write_json(inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports) -> 
             }
             for s in exports.sources
         ],
-        "warnings": exports.warnings,
+        "warnings": [*exports.warnings, *period.warnings],
     }
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
