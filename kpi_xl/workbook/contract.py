@@ -40,7 +40,10 @@ from kpi_xl import catalog
 from kpi_xl.catalog import Kpi
 from kpi_xl.monthly import MonthlyKpis, kpi_statuses
 
+#: Months of the bundled templates; a template of N months (an exercise of 1 to
+#: ``MAX_MONTHS`` months) is one builder call, ``build_workbook(..., n_months=N)``.
 N_MONTHS = 12
+MAX_MONTHS = 24
 FOCUS_SLOTS = 5
 MONTHS = "months"
 SET_COMPANY = "set_company"
