@@ -212,7 +212,7 @@ def test_the_same_exercise_twice_is_refused(tmp_path: Path) -> None:
     lines, _ = monthly_sales("2023-01", 12)
     write_fec(tmp_path, "FEC_sept.txt", lines[: 5 * 9])
     write_fec(tmp_path, "FEC_dec.txt", lines)
-    with pytest.raises(InputFileError, match="FEC_dec.txt.*FEC_sept.txt|FEC_sept.txt.*FEC_dec"):
+    with pytest.raises(InputFileError, match=r"FEC_dec\.txt.*FEC_sept\.txt|FEC_sept\.txt.*FEC_dec"):
         read_exports(tmp_path)
 
 

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from kpi_xl import catalog, fmt
 from kpi_xl.config import Config, find_config, load_config
-from kpi_xl.importers import INPUT_IDS, Exports, read_exports
+from kpi_xl.importers import Exports, read_exports
 from kpi_xl.importers.period import Period
 from kpi_xl.monthly import MonthlyKpis, compute_kpis, inputs_ytd
 from kpi_xl.report import period_of
@@ -184,13 +184,9 @@ def _write_json(
     for i, record in enumerate(months):
         row = {} if origins is None else origins.iloc[i].dropna().to_dict()
         record["origins"] = {str(k): str(v) for k, v in row.items()}
-    exercise = period.exercise
     document = {
         "latest_month": None if period.latest is None else f"{period.latest:%Y-%m}",
-        "exercise": None
-        if exercise is None
-        else {"file": exercise.file, "first_month": f"{exercise.start:%Y-%m}",
-              "last_month": f"{exercise.end:%Y-%m}", "months": exercise.n_months},  # fmt: skip
+        "exercise": _exercise(period),
         "months": months,
         "ytd": {k: _clean(float(v)) for k, v in result.ytd.items()},
         "sources": [
@@ -208,6 +204,15 @@ def _write_json(
     }
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def _exercise(period: Period) -> dict[str, Any] | None:
+    """The FEC exercise shown: its file, first and last month, length."""
+    e = period.exercise
+    if e is None:
+        return None
+    months = {"first_month": f"{e.start:%Y-%m}", "last_month": f"{e.end:%Y-%m}"}
+    return {"file": e.file, **months, "months": e.n_months}
 
 
 def _input_cell(value: float, unit: catalog.Unit, lang: str) -> str:

@@ -191,8 +191,9 @@ def _cut_after(
 def _sources_of(exports: Exports, months: list[pd.Timestamp]) -> str:
     if exports.origins is None:
         return "figures"
-    found = exports.origins.reindex(months).stack().dropna().unique()
-    return ", ".join(sorted(str(f) for f in found)) or "figures"
+    cells = exports.origins.reindex(months).to_numpy(dtype=object).ravel()
+    found = {str(c) for c in cells if isinstance(c, str)}
+    return ", ".join(sorted(found)) or "figures"
 
 
 def _fec_left_out(exports: Exports, table: pd.DataFrame, latest: pd.Timestamp | None) -> list[str]:
@@ -208,10 +209,11 @@ def _fec_left_out(exports: Exports, table: pd.DataFrame, latest: pd.Timestamp | 
         out = covered[~covered.isin(shown)]
         if len(out):
             figures = exports.fec.reindex(out)
+            revenue = float(figures["revenue"].sum())
+            profit = float(figures["net_profit"].sum())
             notes.append(
                 f"{exercise.file}: {len(out)} months of the exercise {exercise.describe()} "
                 f"are outside the report ({out[0]:%Y-%m} to {out[-1]:%Y-%m}): revenue "
-                f"{figures['revenue'].sum():,.2f} and net profit "
-                f"{figures['net_profit'].sum():,.2f} left out"
+                f"{revenue:,.2f} and net profit {profit:,.2f} left out"
             )
     return notes

@@ -17,6 +17,7 @@ from kpi_xl.workbook.contract import (
 from kpi_xl.workbook.template import formulas, layout, styles, texts
 from kpi_xl.workbook.template.context import Context, ref
 
+
 def _month_header_format(ctx: Context) -> Any:
     """White on blue, short month names: the month headers of Inputs and KPIs."""
     return ctx.fmt(
