@@ -22,6 +22,7 @@ from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.errors import InputFileError, WorkbookError
 from kpi_xl.importers import INPUT_IDS, Exports, read_exports
 from kpi_xl.importers.period import Period, report_period, until_month
+from kpi_xl.workbook.template.templates import is_bundled, template_path
 from kpi_xl.workbook.write.writer import (
     SettingsUpdate,
     Template,
@@ -167,9 +168,51 @@ def fill_report(
         fy_start=dt.date(first.year, first.month, 1),
         targets=dict(config.targets),
     )
-    summary = fill(template, table, Path(out), update, exports.comments)
-    warnings = [*exports.warnings, *period.warnings]
+    fitting = fitting_template(template, table)
+    summary = fill(fitting, table, Path(out), update, exports.comments)
+    warnings = [*exports.warnings, *period.warnings, *_left_out(summary)]
     return ReportResult(summary, exports, table, warnings, period.latest)
+
+
+#: The bundled templates of other lengths, parsed once per process (batch).
+_BUNDLED: dict[Path, Template] = {}
+
+
+def fitting_template(template: Path | Template, table: pd.DataFrame) -> Template:
+    """A template with one month cell per month of ``table``.
+
+    A bundled template is swapped for the bundled one of the table's length
+    (built once into the cache); a user's own template with fewer month
+    cells than the exercise has months is an error saying so.
+    """
+    tpl = template if isinstance(template, Template) else Template(Path(template))
+    n, have = len(table), tpl.workbook.n_months
+    if n == have:
+        return tpl
+    if is_bundled(tpl.path):
+        path = template_path(tpl.workbook.settings().lang, n)
+        if path not in _BUNDLED:
+            _BUNDLED[path] = Template(path)
+        return _BUNDLED[path]
+    if n < have:
+        return tpl  # the months after the table's stay empty
+    raise WorkbookError(
+        tpl.path,
+        f"the template has {have} month cells but the exercise "
+        f"{table.index[0]:%Y-%m} to {table.index[-1]:%Y-%m} has {n} months",
+        hint=f"use a template with {n} month cells (the bundled template adapts: run "
+        "without --template), or report fewer months with --year or --until",
+    )
+
+
+def _left_out(summary: WriteSummary) -> list[str]:
+    if not summary.left_out:
+        return []
+    names = ", ".join(f"in_{i}" for i in summary.left_out)
+    return [
+        f"the workbook does not define {names}: those figures were left out "
+        "(define the names over one cell per month to fill them)"
+    ]
 
 
 def refresh_report(
@@ -202,5 +245,5 @@ def refresh_report(
     summary = refresh(
         Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments
     )
-    warnings = [*exports.warnings, *period.warnings]
+    warnings = [*exports.warnings, *period.warnings, *_left_out(summary)]
     return ReportResult(summary, exports, table, warnings, period.latest)
