@@ -15,6 +15,8 @@ from kpi_xl.errors import WorkbookError
 from kpi_xl.report import fill_report, refresh_report
 from kpi_xl.workbook.template import templates
 
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
+
 
 def names(path: Path, name: str) -> list[object]:
     wb = openpyxl.load_workbook(path, data_only=True)
