@@ -39,7 +39,7 @@ def test_a_rate_above_1_is_refused_with_a_hint(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", '"beaucoup"', "true", '"3.5"'])
 def test_non_numbers_are_refused(tmp_path: Path, value: str) -> None:
     path = config(tmp_path, f"[targets]\nnps = 40\nconversion_rate = {value}\n")
-    with pytest.raises(InputFileError, match="targets.conversion_rate"):
+    with pytest.raises(InputFileError, match=r"targets\.conversion_rate"):
         load_config(path)
 
 

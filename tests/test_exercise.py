@@ -84,7 +84,9 @@ def test_thirteen_month_first_exercise_every_month_and_the_name_warning(tmp_path
     exercise = result.exercise
     assert exercise is not None
     assert (exercise.start, exercise.end, exercise.n_months) == (
-        month("2022-04"), month("2023-04"), 13
+        month("2022-04"),
+        month("2023-04"),
+        13,
     )
     assert any("2022-09-30" in w and "2022-04 to 2023-04" in w for w in result.warnings)
     period = report_period(read_exports(tmp_path))
@@ -98,12 +100,17 @@ def test_thirteen_month_first_exercise_every_month_and_the_name_warning(tmp_path
     assert period.warnings == []
 
 
-def test_compute_shows_the_thirteen_months(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_compute_shows_the_thirteen_months(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, revenue = first_exercise(tmp_path / "in")
     assert main(["compute", "--from", str(tmp_path / "in"), "--format", "json"]) == 0
     captured = capsys.readouterr()
     document = json.loads(captured.out)
-    assert (document["months"][0]["month"], document["months"][-1]["month"]) == ("2022-04", "2023-04")
+    assert (document["months"][0]["month"], document["months"][-1]["month"]) == (
+        "2022-04",
+        "2023-04",
+    )
     assert len(document["months"]) == 13
     assert [m["revenue"] for m in document["months"]] == revenue
     assert document["months"][0]["origins"]["revenue"] == "fec"
@@ -159,7 +166,9 @@ def test_ad_opening_journal_over_earlier_years(tmp_path: Path) -> None:
     m = exports.monthly
     for when, amount in orders.items():  # the FEC covers none of these months
         assert m.loc[month(when), "revenue"] == amount
-        assert exports.origins is not None and exports.origins.loc[month(when), "revenue"] == "orders"
+        assert (
+            exports.origins is not None and exports.origins.loc[month(when), "revenue"] == "orders"
+        )
     table = report_period(exports).table
     assert table.index[0] == month("2023-01") and len(table) == 12
     assert table.loc[month("2023-03"), "revenue_prev_year"] == 800.0
@@ -186,7 +195,11 @@ def test_a_month_with_only_balance_sheet_lines_is_not_covered(tmp_path: Path) ->
     write_fec(tmp_path, "FEC.txt", sales + vat)
     write_woo(tmp_path, {"2023-04": 650.0})
     exports = read_exports(tmp_path)
-    assert list(exports.exercises[0].covered) == [month("2023-01"), month("2023-02"), month("2023-03")]
+    assert list(exports.exercises[0].covered) == [
+        month("2023-01"),
+        month("2023-02"),
+        month("2023-03"),
+    ]
     assert exports.monthly.loc[month("2023-04"), "revenue"] == 650.0  # not the FEC's 0
     period = report_period(exports)
     assert period.latest == month("2023-03")
@@ -273,7 +286,9 @@ def test_until_includes_the_later_months(tmp_path: Path) -> None:
     assert period.warnings == []
 
 
-def test_until_from_the_config_and_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_until_from_the_config_and_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lagging(tmp_path)
     (tmp_path / "kpi_xl.toml").write_text('until = "2023-10"\n', encoding="utf-8")
     assert main(["compute", "--from", str(tmp_path), "--format", "json"]) == 0
@@ -292,9 +307,9 @@ def test_fec_figures_outside_the_table_are_a_warning_with_amounts(tmp_path: Path
     lines, revenue = monthly_sales("2023-01", 12)
     write_fec(tmp_path, "FEC.txt", lines)
     period = report_period(read_exports(tmp_path), until=month("2023-10"))
-    assert any(
-        "2 months" in w and f"{sum(revenue[10:]):,.2f}" in w for w in period.warnings
-    ), period.warnings
+    assert any("2 months" in w and f"{sum(revenue[10:]):,.2f}" in w for w in period.warnings), (
+        period.warnings
+    )
 
 
 def test_without_a_fec_year_and_start_month_still_work(tmp_path: Path) -> None:

@@ -358,7 +358,9 @@ def _revenue_chart(ctx: Context) -> Any:
             {
                 "name": item.name(lang),
                 "categories": _months_span(ctx),
-                "values": span(ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, row, ctx.last_month_col),
+                "values": span(
+                    ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, row, ctx.last_month_col
+                ),
                 "fill": {"color": colour},
                 "gap": 60,
             }

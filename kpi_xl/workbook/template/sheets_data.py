@@ -82,7 +82,9 @@ def write_inputs(ctx: Context) -> None:
         col = layout.FIRST_MONTH_COL + m
         ctx.formula(ws, layout.HEADER_ROW, col, formulas.months_formula(SET_FY_START, m),
                     month_fmt, MONTHS, m)  # fmt: skip
-    ctx.define(MONTHS, ctx.sheets.inputs, layout.HEADER_ROW, layout.FIRST_MONTH_COL, ctx.last_month_col)
+    ctx.define(
+        MONTHS, ctx.sheets.inputs, layout.HEADER_ROW, layout.FIRST_MONTH_COL, ctx.last_month_col
+    )
     for i, item in enumerate(catalog.INPUTS):
         _input_row(ctx, ws, layout.input_row(i), item)
     ws.freeze_panes(layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL)
@@ -105,7 +107,9 @@ def _input_row(ctx: Context, ws: Any, row: int, item: Input) -> None:
             ws.write_blank(row, layout.FIRST_MONTH_COL + m, None, cell)
         else:
             ws.write_number(row, layout.FIRST_MONTH_COL + m, value, cell)
-    ctx.define(item.defined_name, ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, ctx.last_month_col)
+    ctx.define(
+        item.defined_name, ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, ctx.last_month_col
+    )
     ws.data_validation(
         row, layout.FIRST_MONTH_COL, row, ctx.last_month_col, input_validation(item, ctx.lang)
     )
