@@ -168,8 +168,9 @@ def _cut_after(
 ) -> list[str]:
     """Empty the months after ``latest``; name those that had figures, and their sources."""
     later = table.index > latest
-    inputs = table[list(INPUT_IDS)]
-    had = inputs[later].notna().any(axis=1)
+    # what the exports gave (last year's revenue shifted onto those months is not news)
+    given = [i for i in INPUT_IDS if i != "revenue_prev_year"]
+    had = exports.monthly.reindex(index=table.index[later], columns=given).notna().any(axis=1)
     table.loc[later] = np.nan
     months = list(pd.DatetimeIndex(had[had].index))
     if not months:
