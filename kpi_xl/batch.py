@@ -52,6 +52,7 @@ class Job:
     lang: str | None  # None: the client's config decides
     force: bool
     template: Path | None = None  # None: the bundled template of the language
+    until: str | None = None  # "YYYY-MM": every report's last month (None: each client's)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def run_client(job: Job) -> ClientResult:
         if not job.force and _up_to_date(job.output, job.client, tpl_path, config_path):
             return ClientResult(name, "skipped", "up to date", job.output)
         company = config.company or name  # the config's company, else the folder's name
-        result = fill_report(job.client, job.output, _template(tpl_path), company=company)
+        result = fill_report(job.client, job.output, _template(tpl_path), company=company,
+                             until=job.until)  # fmt: skip
         months = result.summary.months
         span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
         return ClientResult(name, "ok", f"{len(months)} months ({span})", job.output,
@@ -153,6 +155,7 @@ def run_batch(
     lang: str | None = None,
     template: Path | None = None,
     on_done: Callable[[ClientResult], None] | None = None,
+    until: str | None = None,
 ) -> list[ClientResult]:
     """Fill every client of ``portfolio`` into ``out_dir``.
 
@@ -172,6 +175,8 @@ def run_batch(
         A template instead of the bundled ones.
     on_done : callable, optional
         Called with each :class:`ClientResult` as it completes (progress bar).
+    until : str, optional
+        Every report's last month, ``"YYYY-MM"`` (default: each client's).
 
     Returns
     -------
@@ -184,7 +189,7 @@ def run_batch(
     if not os.access(out_dir, os.W_OK):
         raise KpiXlError(f"{out_dir}: the output folder is read-only; choose another --out")
     remove_stale_temporaries(out_dir)
-    work = [Job(c, out_dir / f"{c.name}.xlsx", lang, force, template) for c in clients]
+    work = [Job(c, out_dir / f"{c.name}.xlsx", lang, force, template, until) for c in clients]
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: dict[str, ClientResult] = {}
 

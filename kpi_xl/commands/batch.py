@@ -49,6 +49,8 @@ def register(sub: Any) -> None:
                    help="language of every report (default: each client's config, else the system's)")  # fmt: skip
     p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                    help="what stdout gets: a table (default), the summary as csv, or json")  # fmt: skip
+    p.add_argument("--until", metavar="YYYY-MM",
+                   help="every report's last month (default: each client's last closed month)")  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -124,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
         results = run_batch(
             args.portfolio, args.out, args.jobs, args.force, args.lang,
             on_done=lambda r: progress.update(task, advance=1, description=r.client),
+            until=args.until,
         )  # fmt: skip
     lang = args.lang or system_language()
     summary = write_summary(results, args.out, args.lang or "fr")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported where used: 'compute --help' must not load pandas
     from kpi_xl import catalog
     from kpi_xl.config import Config
     from kpi_xl.importers import Exports
+    from kpi_xl.importers.period import Period
     from kpi_xl.monthly import MonthlyKpis
 
 HELP = SUMMARIES["compute"]
@@ -73,6 +74,12 @@ def register(sub: Any) -> None:
         help="the fiscal year starting in YYYY (default: the latest with data)",
     )
     p.add_argument(
+        "--until",
+        metavar="YYYY-MM",
+        help="the last month to show (default: the FEC's last month with P&L entries, "
+        "else the last month with data)",
+    )
+    p.add_argument(
         "--format",
         choices=("table", "csv", "csv-fr", "json"),
         default="table",
@@ -107,24 +114,25 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from kpi_xl.config import find_config, load_config
-    from kpi_xl.importers import INPUT_IDS, fiscal_year_table, read_exports
+    from kpi_xl.importers import read_exports
     from kpi_xl.monthly import compute_kpis
-    from kpi_xl.report import _check_has_data  # fill's rule: a year without data is an error
+    from kpi_xl.report import (
+        _check_has_data,  # fill's rule: a year without data is an error
+        period_of,
+    )
 
     folder: Path = args.folder
     config = load_config(args.config or find_config(folder))
     exports = read_exports(folder, config)
-    _report(exports)
-    table = fiscal_year_table(
-        exports.monthly, args.year, exports.fiscal_start_month(config.fiscal_year_start_month)
-    )
-    _check_has_data(table, exports, folder)
-    inputs = table[list(INPUT_IDS)]
+    period = period_of(exports, config, year=args.year, until=args.until)
+    _report(exports, period)
+    _check_has_data(period.table, exports, folder)
+    inputs = period.inputs
     result = compute_kpis(inputs)
     if args.format in ("csv", "csv-fr"):
         _write_csv(inputs, result, french=args.format == "csv-fr")
     elif args.format == "json":
-        _write_json(inputs, result, exports)
+        _write_json(inputs, result, exports, period)
     else:
         lang = args.lang or config.language
         _print_table(inputs, result, lang, config)
@@ -135,12 +143,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(exports: Exports) -> None:
+def _report(exports: Exports, period: Period) -> None:
     """Say on stderr which file was read as what, and every warning."""
     for source in exports.sources:
         print(f"kpi-xl: {source.describe()}", file=sys.stderr)
-    for warning in exports.warnings:
+    for warning in [*exports.warnings, *period.warnings]:
         print(f"kpi-xl: warning: {warning}", file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _rows(inputs: pd.DataFrame, result: MonthlyKpis) -> pd.DataFrame:
@@ -176,10 +185,18 @@ def _csv_cell(value: Any, french: bool) -> Any:
     return value
 
 
-def _write_json(inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports) -> None:
+def _write_json(
+    inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports, period: Period
+) -> None:
     frame = _rows(inputs, result)
     months = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    origins = period.origins
+    for i, record in enumerate(months):
+        row = {} if origins is None else origins.iloc[i].dropna().to_dict()
+        record["origins"] = {str(k): str(v) for k, v in row.items()}
     document = {
+        "latest_month": None if period.latest is None else f"{period.latest:%Y-%m}",
+        "exercise": _exercise(period),
         "months": months,
         "ytd": {k: _clean(float(v)) for k, v in result.ytd.items()},
         "sources": [
@@ -193,10 +210,19 @@ def _write_json(inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports) -> 
             }
             for s in exports.sources
         ],
-        "warnings": exports.warnings,
+        "warnings": [*exports.warnings, *period.warnings],
     }
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def _exercise(period: Period) -> dict[str, Any] | None:
+    """The FEC exercise shown: its file, first and last month, length."""
+    e = period.exercise
+    if e is None:
+        return None
+    months = {"first_month": f"{e.start:%Y-%m}", "last_month": f"{e.end:%Y-%m}"}
+    return {"file": e.file, **months, "months": e.n_months}
 
 
 def _input_cell(value: float, unit: catalog.Unit, lang: str) -> str:

@@ -48,6 +48,9 @@ def register(sub: Any) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--company", metavar="NAME", help="company name for the Settings sheet")
+    p.add_argument("--until", metavar="YYYY-MM",
+                   help="the report's last month (default: the FEC's last month with P&L "
+                   "entries, else the last month with data)")  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -57,6 +60,19 @@ def describe(result: ReportResult, out: Path) -> str:
     span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
     files = ", ".join(s.path.name for s in result.exports.sources)
     return f"{out}: {len(months)} months filled ({span}) from {files}"
+
+
+def print_warnings(warnings: list[str]) -> None:
+    """Every warning on stderr, before the success line, so none scrolls by unseen."""
+    for warning in warnings:
+        print(f"kpi-xl: warning: {warning}", file=sys.stderr)
+    sys.stderr.flush()
+
+
+def warned(warnings: list[str]) -> str:
+    """The success line's reminder of the warnings printed above it."""
+    count = len(warnings)
+    return f" ({count} warning{'s' if count > 1 else ''} above)" if count else ""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,8 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if not out.suffix:
         out = out.with_suffix(".xlsx")
     result = fill_report(args.source, out, template, year=args.year, config_path=args.config,
-                         company=args.company)  # fmt: skip
-    for warning in result.exports.warnings:
-        print(f"note: {warning}", file=sys.stderr)
-    print(describe(result, out))
+                         company=args.company, until=args.until)  # fmt: skip
+    print_warnings(result.warnings)
+    print(describe(result, out) + warned(result.warnings))
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,20 +37,24 @@ def register(sub: Any) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--no-backup", action="store_true", help="do not keep WORKBOOK.bak")
+    p.add_argument("--until", metavar="YYYY-MM",
+                   help="the last month to write (default: the FEC's last month with P&L "
+                   "entries, else the last month with data)")  # fmt: skip
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from kpi_xl.commands.fill import print_warnings, warned
     from kpi_xl.report import refresh_report  # here: 'refresh --help' must start fast
 
     result = refresh_report(args.workbook, args.source, config_path=args.config,
-                            backup=not args.no_backup)  # fmt: skip
-    for warning in result.exports.warnings:
-        print(f"note: {warning}", file=sys.stderr)
+                            backup=not args.no_backup, until=args.until)  # fmt: skip
+    print_warnings(result.warnings)
     s = result.summary
     months = ", ".join(f"{m:%Y-%m}" for m in s.months) or "none"
     changed = f"{s.cells} cells changed" if s.cells else "already up to date, not rewritten"
-    print(f"{args.workbook}: {changed} (months in the exports: {months})")
+    print(f"{args.workbook}: {changed} (months in the exports: {months})"
+          + warned(result.warnings))  # fmt: skip
     if s.backup is not None:
         print(f"previous version kept as {s.backup}")
     return 0

@@ -52,7 +52,7 @@ def template_charts(wb: Workbook, lang: str, edits: Edits) -> dict[str, bytes]:
     A chart is the template's when it plots exactly the ranges of one of
     the builder's charts; any other chart (the user's) is not returned.
     """
-    owned = chart_ranges(lang)
+    owned = chart_ranges(lang, wb.n_months)
     out = {}
     for m in wb.members:
         if m.name.startswith("xl/charts/chart") and m.name.endswith(".xml"):

@@ -33,6 +33,7 @@ workbook once and fills it many times (batch), :func:`fill` and
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -123,7 +124,7 @@ class Template:
         """Write a new report at ``dest`` (atomically) from monthly ``data``; see :func:`fill`."""
         blob, summary = self.render(data, update, comments)
         write_atomic(Path(dest), blob)
-        return WriteSummary(Path(dest), summary.months, summary.cells, summary.settings)
+        return dataclasses.replace(summary, path=Path(dest))
 
 
 def fill(
@@ -214,4 +215,4 @@ def refresh(
         shutil.copy2(path, tmp)
         os.replace(tmp, saved)
     save(workbook, path, edits, template_charts(workbook, summary.settings.lang, plan))
-    return WriteSummary(path, summary.months, summary.cells, summary.settings, saved)
+    return dataclasses.replace(summary, path=path, backup=saved)
