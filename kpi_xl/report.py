@@ -21,12 +21,13 @@ import pandas as pd
 from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.errors import InputFileError, WorkbookError
 from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
+from kpi_xl.paths import check_output
+from kpi_xl.workbook.write.locks import exclusive
 from kpi_xl.workbook.write.writer import (
     SettingsUpdate,
     Template,
     Workbook,
     WriteSummary,
-    check_not_open,
     fill,
     refresh,
 )
@@ -46,27 +47,6 @@ def load_inputs(folder: Path, config_path: Path | None = None) -> tuple[Config, 
     folder = Path(folder)
     config = load_config(config_path or find_config(folder))
     return config, read_exports(folder, config)
-
-
-def _check_output(out: Path, exports: Path, template: Path | None) -> None:
-    """Refuse to write into the exports folder, over the template or into a missing folder."""
-    out, exports = Path(out).resolve(), Path(exports).resolve()
-    if not out.parent.is_dir():
-        raise WorkbookError(
-            out,
-            f"the folder {out.parent} does not exist",
-            hint="create it first, or choose --out in an existing folder",
-        )
-    if out.is_relative_to(exports):
-        raise WorkbookError(
-            out,
-            "the report would be written inside the exports folder",
-            hint="choose --out outside the folder given to --from (exports are never written)",
-        )
-    if template is not None and out == Path(template).resolve():
-        raise WorkbookError(out, "the report would overwrite its template",
-                            hint="choose another --out")  # fmt: skip
-    check_not_open(out)
 
 
 def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None:
@@ -129,7 +109,7 @@ def fill_report(
         A bad template, or an output that is open or misplaced.
     """
     tpl_path = template.path if isinstance(template, Template) else Path(template)
-    _check_output(out, exports_dir, tpl_path)
+    check_output(out, (exports_dir, config_path, tpl_path), template=tpl_path)
     config, exports = load_inputs(exports_dir, config_path)
     table = fiscal_year_table(
         exports.monthly, year, exports.fiscal_start_month(config.fiscal_year_start_month)
@@ -142,7 +122,8 @@ def fill_report(
         fy_start=dt.date(first.year, first.month, 1),
         targets=dict(config.targets),
     )
-    summary = fill(template, table, Path(out), update, exports.comments)
+    with exclusive(Path(out)):  # one writer per report (batch, two fills)
+        summary = fill(template, table, Path(out), update, exports.comments)
     return ReportResult(summary, exports, table)
 
 
@@ -164,13 +145,14 @@ def refresh_report(
             "no such workbook",
             hint="give the path of a report made by kpi-xl fill (to start one, run kpi-xl fill)",
         )
-    _check_output(Path(workbook), exports_dir, None)
-    opened = Workbook(Path(workbook))
-    months = opened.months()
-    _, exports = load_inputs(exports_dir, config_path)
-    table = fiscal_year_table(exports.monthly, months[0].year, months[0].month)
-    _check_has_data(table, exports, Path(exports_dir))
-    summary = refresh(
-        Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments
-    )
+    check_output(Path(workbook), (exports_dir, config_path), backup=backup)
+    with exclusive(Path(workbook)):  # from reading to the backup and save: one refresh at a time
+        opened = Workbook(Path(workbook))
+        months = opened.months()
+        _, exports = load_inputs(exports_dir, config_path)
+        table = fiscal_year_table(exports.monthly, months[0].year, months[0].month)
+        _check_has_data(table, exports, Path(exports_dir))
+        summary = refresh(
+            Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments
+        )
     return ReportResult(summary, exports, table)

@@ -203,7 +203,7 @@ def test_failed_write_keeps_the_old_file(
         raise PermissionError(13, "Permission denied", str(out.parent))
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(PermissionError):
+    with pytest.raises(WorkbookError, match=r"report\.xlsx: could not be written \(Permission"):
         fill(template, sample_table(), out)
     assert out.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx", "template.xlsx"]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl import catalog, sample_data
+from kpi_xl.paths import check_output_folder
 from kpi_xl.report import fill_report
 from kpi_xl.workbook.template.layout import Sheets
 from kpi_xl.workbook.template.templates import template_path
@@ -66,6 +67,7 @@ def make_demo(out: Path, lang: str = "fr") -> tuple[Path, Path]:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output_folder(args.out)
     exports, report = make_demo(args.out, args.lang)
     sheets = Sheets.for_lang(args.lang)
     print(MESSAGES[args.lang].format(exports=exports, report=report, dashboard=sheets.dashboard,

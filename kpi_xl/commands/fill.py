@@ -9,6 +9,7 @@ from typing import Any
 
 from kpi_xl import catalog
 from kpi_xl.config import find_config, load_config
+from kpi_xl.paths import report_path
 from kpi_xl.report import ReportResult, fill_report
 from kpi_xl.workbook.template.templates import template_path
 
@@ -62,9 +63,9 @@ def describe(result: ReportResult, out: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config or find_config(args.source))
     template = args.template or template_path(args.lang or config.language)
-    out = Path(args.out)
-    if not out.suffix:
-        out = out.with_suffix(".xlsx")
+    out, note = report_path(Path(args.out), Path(args.source).resolve().name, template)
+    if note is not None:  # --out names a folder: the report goes inside (docs/batch.md)
+        print(f"note: {note}", file=sys.stderr)
     result = fill_report(args.source, out, template, year=args.year, config_path=args.config,
                          company=args.company)  # fmt: skip
     for warning in result.exports.warnings:

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kpi_xl import catalog
+from kpi_xl.paths import check_output, check_output_folder
 from kpi_xl.workbook.template import templates
 
 HELP = "build the monthly KPI template workbooks (French and English)"
@@ -58,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         if not stale:
             print(f"up to date: {args.out}")
         return 1 if stale else 0
+    check_output_folder(args.out)
+    for lang in catalog.LANGS:  # never replace a read-only or open template, nor a folder
+        check_output(args.out / templates.template_name(lang), missing_folder_ok=True)
     for path in templates.build_templates(args.out):
         print(f"wrote {path}")
     return 0

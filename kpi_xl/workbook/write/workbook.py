@@ -62,10 +62,12 @@ class Workbook:
             )
         self.workbook_xml = small[self.info.workbook_part]
         self.names: dict[str, NameRef] = {
-            n: ref for n, ref in self.info.names.items() if _is_contract(n)
-        }
+            n: ref
+            for n, ref in self.info.names.items()
+            if _is_contract(n) and (ref.cells or n in contract.required_names())
+        }  # a name too large to list (a whole sheet) is the user's, unless required
         for name in contract.required_names():
-            size = len(self.names[name].cells)
+            size = self.names[name].size  # counted, never listed (a whole-sheet name)
             if size != contract.N_MONTHS:
                 raise WorkbookError(
                     self.path,
