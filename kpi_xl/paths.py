@@ -65,13 +65,6 @@ def check_output(
     if out.is_dir():
         raise WorkbookError(out, "is a folder, not a workbook file",
                             hint="give a file name ending in .xlsx")  # fmt: skip
-    _check_suffix(out, template)
-    if not missing_folder_ok and not out.parent.is_dir():
-        raise WorkbookError(
-            out,
-            f"the folder {out.parent} does not exist",
-            hint="create it first, or choose --out in an existing folder",
-        )
     given = [Path(p) for p in inputs if p is not None]
     targets = [out, backup_path(out)] if backup else [out]
     for target in targets:
@@ -79,6 +72,13 @@ def check_output(
             raise WorkbookError(target, "the backup of the workbook would replace this folder",
                                 hint="rename or move the folder, or use --no-backup")  # fmt: skip
         _check_not_input(target, given)
+    _check_suffix(out, template)
+    if not missing_folder_ok and not out.parent.is_dir():
+        raise WorkbookError(
+            out,
+            f"the folder {out.parent} does not exist",
+            hint="create it first, or choose --out in an existing folder",
+        )
     _check_writable(out)
     check_not_open(out)
 

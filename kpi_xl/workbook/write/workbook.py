@@ -71,7 +71,7 @@ class Workbook:
             if size != contract.N_MONTHS:
                 raise WorkbookError(
                     self.path,
-                    f"the name {name} covers {size} cells; the contract wants one per month "
+                    f"the name {name} covers {size:,} cells; the contract wants one per month "
                     f"({contract.N_MONTHS})",
                     hint=DOCS_HINT,
                 )

@@ -154,11 +154,12 @@ def read_members(path: Path) -> list[Member]:
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
             raise _error(path, f"{len(infos):,} members, over the limit of {MAX_MEMBERS:,}")
+        for info in infos:
+            _check_info(path, info)
         if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
             raise _error(path, "the parts add up to more than 1 GB uncompressed (zip bomb?)")
         _check_names(path, infos)
         for info in infos:
-            _check_info(path, info)
             member = Member(
                 name=info.filename,
                 method=info.compress_type,
