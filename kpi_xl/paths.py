@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kpi_xl.errors import WorkbookError
 from kpi_xl.workbook.write.locks import backup_path, check_not_open
-from kpi_xl.workbook.write.xlsx_package import macro_enabled
+from kpi_xl.workbook.write.xlsx_package import macro_enabled, package_kind
 
 #: What each extension must hold: False an xlsx without macros, True one with macros.
 SUFFIXES = {".xlsx": False, ".xlsm": True}
@@ -111,6 +111,13 @@ def check_output_folder(folder: Path) -> None:
 
 def _check_suffix(out: Path, template: Path | None) -> None:
     suffix = out.suffix.lower()
+    if template is not None and package_kind(template).startswith(".xlt"):
+        raise WorkbookError(
+            template,
+            "is an Excel template (.xltx/.xltm), whose content type Excel refuses in a workbook",
+            hint="open it in Excel and save it as an Excel Workbook (.xlsx, or .xlsm with "
+            "macros), then give that file to --template",
+        )
     macros = template is not None and macro_enabled(template)
     wanted = ".xlsm" if macros else ".xlsx"
     if suffix not in SUFFIXES:

@@ -281,6 +281,15 @@ def _xlsm_kept(tmp: Path) -> Setup:
     return Setup(argv, 0, ["r.xlsm"], ["out/r.xlsm"])
 
 
+def _xltx_template(tmp: Path) -> Setup:
+    members = template_members()
+    types = content(members, "[Content_Types].xml").replace(
+        b"spreadsheetml.sheet.main+xml", b"spreadsheetml.template.main+xml"
+    )
+    template = write_zip(tmp / "t.xltx", put(members, member("[Content_Types].xml", types)))
+    return Setup(_fill(tmp, "--template", str(template)), 2, ["t.xltx", "Excel template"])
+
+
 def _xls_name(tmp: Path) -> Setup:
     return Setup(_fill(tmp, out="out/r.xls"), 2, ["r.xls", "name it r.xlsx"])
 
@@ -451,6 +460,7 @@ CASES: tuple[Case, ...] = (
     # extensions (item 9, issue 16)
     Case("xlsm-template-xlsx-out", _xlsm_to_xlsx),
     Case("xlsm-template-kept", _xlsm_kept),
+    Case("xltx-template", _xltx_template),
     Case("xls-out", _xls_name),
     Case("out-is-a-folder", _out_is_folder),
     # outputs that are inputs, read-only targets (item 4, 10)

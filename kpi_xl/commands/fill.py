@@ -39,7 +39,8 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="source", type=Path, required=True, metavar="DIR",
                    help="the folder of exports")  # fmt: skip
     p.add_argument("--out", type=Path, required=True, metavar="REPORT.xlsx",
-                   help="the workbook to write (replaced atomically if it exists)")  # fmt: skip
+                   help="the workbook to write (replaced atomically if it exists; "
+                        "a folder: the report goes inside it)")  # fmt: skip
     p.add_argument("--template", type=Path, metavar="T",
                    help="a workbook defining the contract names (default: the bundled one)")  # fmt: skip
     p.add_argument("--year", type=int, metavar="YYYY",

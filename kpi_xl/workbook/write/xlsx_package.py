@@ -506,27 +506,35 @@ def macro_enabled(path: Path) -> bool:
     """Whether a workbook has macros (a VBA project, or the macro-enabled content type).
 
     Such a workbook must be named ``.xlsm``: Excel refuses an ``.xlsx``
-    holding macros.  An unreadable file is reported as False here; reading
-    it for real gives the precise error.
+    holding macros.
+    """
+    return package_kind(path) in (".xlsm", ".xltm")
+
+
+def package_kind(path: Path) -> str:
+    """The extension a workbook's content calls for: ``.xlsx``, ``.xlsm``, ``.xltx`` or ``.xltm``.
+
+    From its VBA project and main content type.  An unreadable file is
+    reported as ``.xlsx`` here; reading it for real gives the precise error.
     """
     try:
         info = os.stat(path)
     except OSError:
-        return False
-    return _macro_enabled(str(Path(path).resolve()), info.st_mtime_ns, info.st_size)
+        return ".xlsx"
+    return _kind(str(Path(path).resolve()), info.st_mtime_ns, info.st_size)
 
 
 @lru_cache(maxsize=64)
-def _macro_enabled(path: str, mtime_ns: int, size: int) -> bool:
+def _kind(path: str, mtime_ns: int, size: int) -> str:
     # mtime_ns and size are unused but part of the cache key: a changed file is read again
     try:
         with zipfile.ZipFile(path) as archive:
-            names = [n.lower() for n in archive.namelist()]
-            if any(n.endswith("vbaproject.bin") for n in names):
-                return True
+            vba = any(n.lower().endswith("vbaproject.bin") for n in archive.namelist())
             info = archive.getinfo("[Content_Types].xml")
-            if info.file_size > MAX_MEMBER_BYTES:
-                return False
-            return b"macroEnabled" in archive.read(info)
+            types = archive.read(info) if info.file_size <= MAX_MEMBER_BYTES else b""
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, zlib.error, EOFError):
-        return False
+        return ".xlsx"
+    template = b"spreadsheetml.template.main" in types or b"template.macroEnabled.main" in types
+    macros = vba or b"macroEnabled" in types
+    return {(False, False): ".xlsx", (True, False): ".xlsm",
+            (False, True): ".xltx", (True, True): ".xltm"}[(macros, template)]  # fmt: skip
