@@ -174,6 +174,6 @@ def _check_writable(out: Path) -> None:
         raise WorkbookError(
             out,
             "the file is read-only: kpi-xl does not replace it",
-            hint="make it writable (chmod u+w, or untick Read-only in its Properties) "
-            "or choose another --out",
+            hint="make it writable (chmod u+w, or untick Read-only in its Properties) and "
+            "run the command again, or write elsewhere",
         )
