@@ -30,6 +30,7 @@ from typing import Literal
 
 from kpi_xl.config import find_config, load_config
 from kpi_xl.errors import KpiXlError
+from kpi_xl.paths import check_output_folder
 from kpi_xl.report import fill_report
 from kpi_xl.workbook.template.templates import template_path
 from kpi_xl.workbook.write.writer import Template
@@ -133,7 +134,8 @@ def run_client(job: Job) -> ClientResult:
         return ClientResult(name, "ok", f"{len(months)} months ({span})", job.output,
                             time.perf_counter() - start, tuple(result.exports.warnings))  # fmt: skip
     except (KpiXlError, OSError) as exc:
-        message = str(exc) if isinstance(exc, KpiXlError) else f"{exc.filename}: {exc.strerror}"
+        where = exc.filename if isinstance(exc, OSError) and exc.filename else job.output
+        message = str(exc) if isinstance(exc, KpiXlError) else f"{where}: {exc.strerror or exc}"
         return ClientResult(name, "failed", message, None, time.perf_counter() - start)
     except Exception as exc:  # a bug must not stop the other clients either
         return ClientResult(name, "failed", f"internal error: {exc!r} (please report it)", None,
@@ -184,6 +186,7 @@ def run_batch(
         One per client, in client order.
     """
     out_dir = Path(out_dir)
+    check_output_folder(out_dir)
     clients = find_clients(portfolio, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not os.access(out_dir, os.W_OK):

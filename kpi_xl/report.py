@@ -22,13 +22,14 @@ from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.errors import InputFileError, WorkbookError
 from kpi_xl.importers import INPUT_IDS, Exports, read_exports
 from kpi_xl.importers.period import Period, report_period, until_month
+from kpi_xl.paths import check_output
 from kpi_xl.workbook.template.templates import is_bundled, template_path
+from kpi_xl.workbook.write.locks import exclusive
 from kpi_xl.workbook.write.writer import (
     SettingsUpdate,
     Template,
     Workbook,
     WriteSummary,
-    check_not_open,
     fill,
     refresh,
 )
@@ -69,27 +70,6 @@ def period_of(
         last = until_month(config.until, f"{config.path or 'kpi_xl.toml'}, key 'until'")
     return report_period(exports, year=year, start_month=config.fiscal_year_start_month,
                          until=last, months=months)  # fmt: skip
-
-
-def _check_output(out: Path, exports: Path, template: Path | None) -> None:
-    """Refuse to write into the exports folder, over the template or into a missing folder."""
-    out, exports = Path(out).resolve(), Path(exports).resolve()
-    if not out.parent.is_dir():
-        raise WorkbookError(
-            out,
-            f"the folder {out.parent} does not exist",
-            hint="create it first, or choose --out in an existing folder",
-        )
-    if out.is_relative_to(exports):
-        raise WorkbookError(
-            out,
-            "the report would be written inside the exports folder",
-            hint="choose --out outside the folder given to --from (exports are never written)",
-        )
-    if template is not None and out == Path(template).resolve():
-        raise WorkbookError(out, "the report would overwrite its template",
-                            hint="choose another --out")  # fmt: skip
-    check_not_open(out)
 
 
 def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None:
@@ -156,7 +136,7 @@ def fill_report(
         A bad template, or an output that is open or misplaced.
     """
     tpl_path = template.path if isinstance(template, Template) else Path(template)
-    _check_output(out, exports_dir, tpl_path)
+    check_output(out, (exports_dir, config_path, tpl_path), template=tpl_path)
     config, exports = load_inputs(exports_dir, config_path)
     period = period_of(exports, config, year=year, until=until)
     table = period.table
@@ -169,7 +149,8 @@ def fill_report(
         targets=dict(config.targets),
     )
     fitting = fitting_template(template, table)
-    summary = fill(fitting, table, Path(out), update, exports.comments)
+    with exclusive(Path(out)):  # one writer per report (batch, two fills)
+        summary = fill(fitting, table, Path(out), update, exports.comments)
     warnings = [*exports.warnings, *period.warnings, *_left_out(summary)]
     return ReportResult(summary, exports, table, warnings, period.latest)
 
@@ -235,15 +216,16 @@ def refresh_report(
             "no such workbook",
             hint="give the path of a report made by kpi-xl fill (to start one, run kpi-xl fill)",
         )
-    _check_output(Path(workbook), exports_dir, None)
-    opened = Workbook(Path(workbook))
-    months = opened.months()
-    config, exports = load_inputs(exports_dir, config_path)
-    period = period_of(exports, config, until=until, months=[pd.Timestamp(m) for m in months])
-    table = period.table
-    _check_has_data(table, exports, Path(exports_dir))
-    summary = refresh(
-        Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments
-    )
+    check_output(Path(workbook), (exports_dir, config_path), backup=backup)
+    with exclusive(Path(workbook)):  # from reading to the backup and save: one refresh at a time
+        opened = Workbook(Path(workbook))
+        months = opened.months()
+        config, exports = load_inputs(exports_dir, config_path)
+        period = period_of(exports, config, until=until, months=[pd.Timestamp(m) for m in months])
+        table = period.table
+        _check_has_data(table, exports, Path(exports_dir))
+        summary = refresh(
+            Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments
+        )
     warnings = [*exports.warnings, *period.warnings, *_left_out(summary)]
     return ReportResult(summary, exports, table, warnings, period.latest)

@@ -69,8 +69,10 @@ def make_demo(out: Path, lang: str = "fr") -> tuple[Path, Path]:
 
 def run(args: argparse.Namespace) -> int:
     from kpi_xl.language import system_language
+    from kpi_xl.paths import check_output_folder
     from kpi_xl.workbook.template.layout import Sheets
 
+    check_output_folder(args.out)
     lang = args.lang or system_language()
     exports, report = make_demo(args.out, lang)
     sheets = Sheets.for_lang(lang)

@@ -38,7 +38,8 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="source", type=Path, required=True, metavar="DIR",
                    help="the folder of exports")  # fmt: skip
     p.add_argument("--out", type=Path, required=True, metavar="REPORT.xlsx",
-                   help="the workbook to write (replaced atomically if it exists)")  # fmt: skip
+                   help="the workbook to write (replaced atomically if it exists; "
+                        "a folder: the report goes inside it)")  # fmt: skip
     p.add_argument("--template", type=Path, metavar="T",
                    help="a workbook defining the contract names (default: the bundled one)")  # fmt: skip
     p.add_argument("--year", type=int, metavar="YYYY",
@@ -77,14 +78,15 @@ def warned(warnings: list[str]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from kpi_xl.config import find_config, load_config
+    from kpi_xl.paths import report_path
     from kpi_xl.report import fill_report
     from kpi_xl.workbook.template.templates import template_path
 
     config = load_config(args.config or find_config(args.source))
     template = args.template or template_path(args.lang or config.language)
-    out = Path(args.out)
-    if not out.suffix:
-        out = out.with_suffix(".xlsx")
+    out, note = report_path(Path(args.out), Path(args.source).resolve().name, template)
+    if note is not None:  # --out names a folder: the report goes inside (docs/batch.md)
+        print(f"note: {note}", file=sys.stderr)
     result = fill_report(args.source, out, template, year=args.year, config_path=args.config,
                          company=args.company, until=args.until)  # fmt: skip
     print_warnings(result.warnings)

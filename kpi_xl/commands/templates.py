@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     if args.action != "build":
         args.parser.print_help()
         return 0
+    from kpi_xl import catalog
+    from kpi_xl.paths import check_output, check_output_folder
     from kpi_xl.workbook.template import templates  # here: the builder loads pandas and XlsxWriter
 
     out: Path = args.out or templates.default_out_dir()
@@ -68,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
         if not stale:
             print(f"up to date: {out}")
         return 1 if stale else 0
+    check_output_folder(out)
+    for lang in catalog.LANGS:  # never replace a read-only or open template, nor a folder
+        check_output(out / templates.template_name(lang), missing_folder_ok=True)
     for path in templates.build_templates(out):
         print(f"wrote {path}")
     return 0

@@ -67,10 +67,12 @@ class Workbook:
             )
         self.workbook_xml = small[self.info.workbook_part]
         self.names: dict[str, NameRef] = {
-            n: ref for n, ref in self.info.names.items() if _is_contract(n)
-        }
+            n: ref
+            for n, ref in self.info.names.items()
+            if _is_contract(n) and (ref.cells or n in contract.required_names() or _is_input(n))
+        }  # a name too large to list (a whole sheet) is the user's, unless the contract's
         #: The months of the workbook (12 in the bundled templates, 1 to 24).
-        self.n_months = len(self.names[contract.MONTHS].cells)
+        self.n_months = self.names[contract.MONTHS].size  # counted, never listed
         #: The input ids the workbook defines (``in_<id>``); the others are left out.
         self.input_ids = tuple(i for i in INPUT_IDS if contract.input_name(i) in self.names)
         self._check_sizes()
@@ -93,7 +95,7 @@ class Workbook:
         if not 1 <= self.n_months <= contract.MAX_MONTHS:
             raise WorkbookError(
                 self.path,
-                f"the name {contract.MONTHS} covers {self.n_months} cells; the contract wants "
+                f"the name {contract.MONTHS} covers {self.n_months:,} cells; the contract wants "
                 f"one per month (1 to {contract.MAX_MONTHS})",
                 hint=DOCS_HINT,
             )
@@ -105,11 +107,11 @@ class Workbook:
             )
         for input_id in self.input_ids:
             name = contract.input_name(input_id)
-            size = len(self.names[name].cells)
+            size = self.names[name].size
             if size != self.n_months:
                 raise WorkbookError(
                     self.path,
-                    f"the name {name} covers {size} cells but {contract.MONTHS} covers "
+                    f"the name {name} covers {size:,} cells but {contract.MONTHS} covers "
                     f"{self.n_months}: the contract wants one cell per month in each",
                     hint=DOCS_HINT,
                 )
@@ -246,6 +248,10 @@ class Workbook:
                 mask[i, j] = sheet.has_formula(cell)
         self._masks[n] = mask
         return mask
+
+
+def _is_input(name: str) -> bool:
+    return name in {contract.input_name(i) for i in INPUT_IDS}
 
 
 def _is_contract(name: str) -> bool:
