@@ -204,4 +204,5 @@ UNIT_LABELS = {
     Unit.COUNT: Text("nombre", "count"),
     Unit.YEARS: Text("années", "years"),
     Unit.PER_YEAR: Text("par an", "per year"),
+    Unit.DAYS: Text("jours", "days"),
 }
