@@ -10,7 +10,10 @@ new KPI is one :class:`Kpi` entry here plus one function in
 
 The figures come from the two source articles (``shared/seeds/``):
 ``A1`` = "5 KPI pour les dirigeants", ``A2`` = "10 exemples d'indicateurs de
-performance pour TPE/PME et e-commerce".
+performance pour TPE/PME et e-commerce".  The KPIs read from a FEC's accounts
+(EBE margin, DSO, DPO, runway, working capital, personnel share) follow the
+French chart of accounts (``PCG``) and the payment-terms law (``L441-10``);
+the articles give them no target, so theirs are marked as kpi_xl's suggestion.
 """
 
 from __future__ import annotations

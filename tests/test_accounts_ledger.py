@@ -62,8 +62,8 @@ ENTRIES = [
     # depreciation 100, interest 20, social charges paid.
     *entry("BQ", "20240205", ("401000", 1_800, 0), ("512000", 0, 1_800)),
     *entry("BQ", "20240210", ("401000", 1_000, 0), ("512000", 0, 1_000)),
-    *entry("OD", "20240229", ("681100", 100, 0), ("281000", 0, 100)),
-    *entry("BQ", "20240229", ("661100", 20, 0), ("512000", 0, 20), ("431000", 300, 0),
+    *entry("OD", "20240228", ("681100", 100, 0), ("281000", 0, 100)),
+    *entry("BQ", "20240228", ("661100", 20, 0), ("512000", 0, 20), ("431000", 300, 0),
            ("512000", 0, 300)),
     # March: a credit note of 200 on goods (7097), services sold 500, the prepaid supplier's
     # invoice 800 (604), exceptional income 150 and charge 50, stock down 500 (6037), the VAT

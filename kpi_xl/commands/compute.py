@@ -17,7 +17,7 @@ from rich.text import Text
 
 from kpi_xl import catalog, fmt
 from kpi_xl.config import Config, find_config, load_config
-from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
+from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, ledger, read_exports
 from kpi_xl.monthly import MonthlyKpis, compute_kpis, inputs_ytd
 from kpi_xl.workbook.template import texts
 from kpi_xl.workbook.write.comments import fiscal_year_end, latest_comments
@@ -115,13 +115,16 @@ def run(args: argparse.Namespace) -> int:
     )
     inputs = table[list(INPUT_IDS)]
     result = compute_kpis(inputs)
+    start = exports.fiscal_start_month(config.fiscal_year_start_month)
+    previous = prev_year_columns(exports.monthly, pd.DatetimeIndex(inputs.index), start)
     if args.format in ("csv", "csv-fr"):
-        _write_csv(inputs, result, french=args.format == "csv-fr")
+        _write_csv(inputs, result, french=args.format == "csv-fr", extra=previous)
     elif args.format == "json":
-        _write_json(inputs, result, exports)
+        _write_json(inputs, result, exports, extra=previous)
     else:
         lang = args.lang or config.language
         _print_table(inputs, result, lang, config)
+        _print_prev_year(previous, lang)
         if args.cohorts:
             _print_cohorts(exports, pd.DatetimeIndex(inputs.index), lang)
         if args.comments:
@@ -137,9 +140,39 @@ def _report(exports: Exports) -> None:
         print(f"kpi-xl: warning: {warning}", file=sys.stderr)
 
 
-def _rows(inputs: pd.DataFrame, result: MonthlyKpis) -> pd.DataFrame:
-    """One row per month: ``month`` (YYYY-MM), the input ids, then the KPI ids."""
-    frame = pd.concat([inputs, result.months.set_axis(inputs.index)], axis=1)
+#: The FEC's figures shown again for the same months one exercise earlier (``<id>_prev_year``);
+#: the cascade's are input rows of their own (``ebe_prev_year``...).
+PREV_YEAR_INPUTS = tuple(
+    c for c in ("personnel_costs", *ledger.ACCOUNT_COLUMNS) if c not in ledger.PREV_YEAR_COLUMNS
+)
+PREV_YEAR_KPIS = tuple(k.id for k in catalog.KPIS if "PCG" in k.source)
+
+
+def prev_year_columns(
+    monthly: pd.DataFrame, months: pd.DatetimeIndex, start_month: int
+) -> pd.DataFrame:
+    """``<id>_prev_year`` for the FEC's figures and KPIs: the same months one exercise earlier.
+
+    Empty (no columns) when the exports hold no FEC figure for those months.
+    """
+    earlier = fiscal_year_table(monthly, months[0].year - 1, start_month)
+    present = [c for c in PREV_YEAR_INPUTS if c in earlier]
+    if not present or earlier[present].isna().all().all():
+        return pd.DataFrame(index=months)
+    kpis = compute_kpis(earlier[list(INPUT_IDS)]).months
+    frame = pd.concat([earlier[present], kpis[list(PREV_YEAR_KPIS)]], axis=1)
+    frame.columns = pd.Index([f"{c}_prev_year" for c in frame.columns])
+    return frame.set_axis(months)
+
+
+def _rows(
+    inputs: pd.DataFrame, result: MonthlyKpis, extra: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per month: ``month`` (YYYY-MM), the input ids, the KPI ids, then ``extra``."""
+    parts = [inputs, result.months.set_axis(inputs.index)]
+    if extra is not None:
+        parts.append(extra.set_axis(inputs.index))
+    frame = pd.concat(parts, axis=1)
     frame.insert(0, "month", pd.DatetimeIndex(inputs.index).strftime("%Y-%m"))
     return frame.reset_index(drop=True)
 
@@ -150,9 +183,14 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _write_csv(inputs: pd.DataFrame, result: MonthlyKpis, french: bool = False) -> None:
+def _write_csv(
+    inputs: pd.DataFrame,
+    result: MonthlyKpis,
+    french: bool = False,
+    extra: pd.DataFrame | None = None,
+) -> None:
     """Full-precision numbers; ``french``: ``;`` separators and decimal commas."""
-    frame = _rows(inputs, result)
+    frame = _rows(inputs, result, extra)
     writer = csv.writer(sys.stdout, delimiter=";" if french else ",", lineterminator="\n")
     writer.writerow(frame.columns)
     for record in frame.itertuples(index=False):
@@ -168,8 +206,10 @@ def _csv_cell(value: Any, french: bool) -> Any:
     return value
 
 
-def _write_json(inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports) -> None:
-    frame = _rows(inputs, result)
+def _write_json(
+    inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports, extra: pd.DataFrame | None = None
+) -> None:
+    frame = _rows(inputs, result, extra)
     months = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
     document = {
         "months": months,
@@ -216,6 +256,28 @@ def _print_table(inputs: pd.DataFrame, result: MonthlyKpis, lang: str, config: C
     for kpi in catalog.KPIS:
         values = [*result.months[kpi.id], float(result.ytd[kpi.id])]
         table.add_row(kpi.name(lang), *(fmt.value(v, kpi.unit, lang) for v in values))
+    Console(width=max(160, Console().width)).print(table)
+
+
+def _print_prev_year(previous: pd.DataFrame, lang: str) -> None:
+    """The FEC's figures of the same months one exercise earlier, when the exports hold them."""
+    if previous.empty or not len(previous.columns):
+        return
+    months = pd.DatetimeIndex(previous.index)
+    table = Table(title=("Même période N-1" if lang == "fr" else "Same months last year"))
+    table.add_column("Indicateur" if lang == "fr" else "Item", no_wrap=True)
+    for month in months:
+        table.add_column(f"{month:%m/%y}", justify="right", no_wrap=True)
+    for column in previous.columns:
+        item = column.removesuffix("_prev_year")
+        if item in PREV_YEAR_KPIS:
+            kpi = catalog.get(item)
+            cells = [fmt.value(v, kpi.unit, lang) for v in previous[column]]
+            table.add_row(f"{kpi.name(lang)} N-1", *cells)
+        else:
+            spec = catalog.get_input(item)
+            cells = [_input_cell(v, spec.unit, lang) for v in previous[column]]
+            table.add_row(f"{spec.name(lang)} N-1", *cells)
     Console(width=max(160, Console().width)).print(table)
 
 
