@@ -50,6 +50,7 @@ debits of the deductible-VAT accounts on goods and services (44566, or 4456/4456
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,10 +123,6 @@ PURCHASES_VAT_ACCOUNTS = ("44566", "44560")  # and 4456 itself
 VAT_PURCHASE_BASE = ("60", "61", "62")
 
 
-#: Sums ``values`` where ``mask`` holds, month by month.
-_Summer = Callable[[pd.Series, pd.Series], pd.Series]
-
-
 def group_of(account: str) -> str | None:
     """The P&L group of an account by its longest prefix in :data:`GROUPS` (None: not P&L).
 
@@ -163,54 +160,98 @@ def monthly_accounts(by_account: pd.DataFrame, revenue: pd.Series) -> pd.DataFra
     DataFrame
         One row per month of ``revenue.index``, one float column per :data:`ACCOUNT_COLUMNS`.
     """
-    index = revenue.index
-    accounts = by_account["account"].astype(str)
-    net = by_account["debit"] - by_account["credit"]
-    months = pd.DatetimeIndex(by_account["month"]).astype("datetime64[ns]")
-    flows = ~by_account["opening"].to_numpy(dtype=bool)
-
-    def monthly(mask: pd.Series, values: pd.Series) -> pd.Series:
-        keep = mask.to_numpy(dtype=bool) & flows
-        sums: pd.Series = values[keep].groupby(months[keep]).sum()
-        return sums.reindex(index, fill_value=0.0).astype(np.float64)
-
-    def balance(mask: pd.Series) -> pd.Series:
-        """Debit balance at each month end: every line up to it, opening lines included."""
-        sums = net[mask.to_numpy()].groupby(months[mask.to_numpy()]).sum()
-        span = sums.index.union(index)
-        running = sums.reindex(span, fill_value=0.0).cumsum()
-        return running.reindex(index).astype(np.float64)
-
-    out = _sig(accounts, net, monthly)
-    for column, prefixes in NATURES.items():
-        out[column] = monthly(_starts(accounts, prefixes), net)
-    cash = _starts(accounts, CASH_ACCOUNTS)
-    out["cash"] = balance(cash)
-    out["net_cash_flow"] = monthly(cash, net)
-    out["receivables"] = balance(_starts(accounts, RECEIVABLE_ACCOUNTS))
-    out["payables"] = -balance(_starts(accounts, PAYABLE_ACCOUNTS))
-    out["inventory"] = balance(_starts(accounts, INVENTORY_ACCOUNTS))
-    base = _starts(accounts, VAT_PURCHASE_BASE) & ~_starts(accounts, ("603",))
+    index = pd.DatetimeIndex(revenue.index)
+    if len(index) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=np.float64) for c in ACCOUNT_COLUMNS}, index=index)
+    sums = _Sums(by_account, index)
+    groups = sums.flows(group_of, _GROUP_NAMES)
+    out = _sig({name: groups[i] for i, name in enumerate(_GROUP_NAMES)})
+    natures = sums.flows(_nature_of, tuple(NATURES))
+    for i, column in enumerate(NATURES):
+        out[column] = natures[i]
+    balances = sums.balances(_balance_of, _BALANCES)
+    out["cash"], out["receivables"], out["inventory"] = balances[0], balances[1], balances[3]
+    out["payables"] = -balances[2]
+    out["net_cash_flow"] = sums.flows(_balance_of, _BALANCES)[0]
     sales_rate, purchases_rate = vat_rates(by_account)
-    out["revenue_incl_vat"] = revenue.astype(np.float64) * (1.0 + sales_rate)
-    out["purchases_incl_vat"] = monthly(base, net) * (1.0 + purchases_rate)
+    out["revenue_incl_vat"] = revenue.to_numpy(dtype=np.float64) * (1.0 + sales_rate)
+    base = sums.flows(lambda a: "base" if _is_purchase_base(a) else None, ("base",))[0]
+    out["purchases_incl_vat"] = base * (1.0 + purchases_rate)
     frame = pd.DataFrame(out, index=index)
     return frame[list(ACCOUNT_COLUMNS)].astype(np.float64).round(10) + 0.0  # no -0.0
 
 
-def _sig(accounts: pd.Series, net: pd.Series, monthly: _Summer) -> dict[str, pd.Series]:
-    """The intermediate balances, from the monthly sum of each P&L group."""
-    groups = accounts.map(group_of)
+_GROUP_NAMES = tuple(dict.fromkeys(GROUPS.values()))
+_BALANCES = ("cash", "receivables", "payables", "inventory")
+Row = np.ndarray[Any, np.dtype[np.float64]]
 
-    def g(name: str) -> pd.Series:
-        return monthly(groups == name, net)
 
-    credit = {n: -g(n) for n in (
+def _nature_of(account: str) -> str | None:
+    return next((n for n, prefixes in NATURES.items() if account.startswith(prefixes)), None)
+
+
+def _balance_of(account: str) -> str | None:
+    for name, prefixes in zip(_BALANCES, (CASH_ACCOUNTS, RECEIVABLE_ACCOUNTS, PAYABLE_ACCOUNTS,
+                                           INVENTORY_ACCOUNTS), strict=True):  # fmt: skip
+        if account.startswith(prefixes):
+            return name
+    return None
+
+
+def _is_purchase_base(account: str) -> bool:
+    return account.startswith(VAT_PURCHASE_BASE) and not account.startswith("603")
+
+
+class _Sums:
+    """Net debits of the per-account table summed by (label, month) with one ``bincount``.
+
+    Accounts are labelled once per distinct account, not per row.
+    """
+
+    def __init__(self, by_account: pd.DataFrame, index: pd.DatetimeIndex) -> None:
+        self.n = len(index)
+        codes, uniques = pd.factorize(by_account["account"].astype(str))
+        self.codes, self.uniques = np.asarray(codes), [str(u) for u in uniques]
+        months = by_account["month"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+        # Lines dated before the first month (an opening journal dated the day before)
+        # count from the first month on.
+        position = (
+            np.searchsorted(
+                index.to_numpy(dtype="datetime64[ns]").view(np.int64), months, side="right"
+            )
+            - 1
+        )
+        self.position = np.clip(position, 0, self.n - 1)
+        self.net = (by_account["debit"] - by_account["credit"]).to_numpy(dtype=np.float64)
+        self.flow = ~by_account["opening"].to_numpy(dtype=bool)
+
+    def _sum(self, label: Callable[[str], str | None], names: tuple[str, ...], rows: Any) -> Row:
+        lookup = {name: i for i, name in enumerate(names)}
+        of_account = np.array([lookup.get(label(a) or "", -1) for a in self.uniques] + [-1])
+        labels = of_account[self.codes]
+        keep = (labels >= 0) & rows
+        flat = labels[keep] * self.n + self.position[keep]
+        total = np.bincount(flat, weights=self.net[keep], minlength=len(names) * self.n)
+        return np.asarray(total, dtype=np.float64).reshape(len(names), self.n)
+
+    def flows(self, label: Callable[[str], str | None], names: tuple[str, ...]) -> Row:
+        """Each label's net debit of the month's entries, opening journals left out."""
+        return self._sum(label, names, self.flow)
+
+    def balances(self, label: Callable[[str], str | None], names: tuple[str, ...]) -> Row:
+        """Each label's debit balance at each month end, opening lines included."""
+        out: Row = np.cumsum(self._sum(label, names, True), axis=1, dtype=np.float64)
+        return out
+
+
+def _sig(group: dict[str, Row]) -> dict[str, Row]:
+    """The intermediate balances from the monthly net debit of each P&L group."""
+    credit = {n: -group[n] for n in (
         "goods_sales", "production_sold", "production_stocked", "production_capitalised",
         "subsidies", "other_income", "joint_operations", "financial_income",
         "exceptional_income", "reversals",
     )}  # fmt: skip
-    debit = {n: g(n) for n in (
+    debit = {n: group[n] for n in (
         "goods_cost", "consumption", "taxes", "personnel", "other_charges",
         "joint_operations_charges", "financial_charges", "exceptional_charges", "allowances",
     )}  # fmt: skip
