@@ -273,7 +273,11 @@ def _monthly(ctx: Context, ws: Any) -> None:
                      _money(ctx)))  # fmt: skip
     for kpi_id in MONTHLY_KPIS:
         kpi = catalog.get(kpi_id)
-        fmt = ctx.fmt(num_format=_kpi_format(kpi, ctx), bottom=1, bottom_color=styles.BORDER)
+        fmt = (
+            _money(ctx)  # amounts read better rounded, as in the cascade
+            if kpi.unit is Unit.CURRENCY
+            else ctx.fmt(num_format=_kpi_format(kpi, ctx), bottom=1, bottom_color=styles.BORDER)
+        )
         rows.append((kpi_id, kpi.defined_name, kpi.name(lang), fmt))
     for i, (item, name, text, fmt) in enumerate(rows):
         row = _first_row(ROW_MONTHLY) + i
