@@ -10,7 +10,10 @@ new KPI is one :class:`Kpi` entry here plus one function in
 
 The figures come from the two source articles (``shared/seeds/``):
 ``A1`` = "5 KPI pour les dirigeants", ``A2`` = "10 exemples d'indicateurs de
-performance pour TPE/PME et e-commerce".
+performance pour TPE/PME et e-commerce".  The KPIs read from a FEC's accounts
+(EBE margin, DSO, DPO, runway, working capital, personnel share) follow the
+French chart of accounts (``PCG``) and the payment-terms law (``L441-10``);
+the articles give them no target, so theirs are marked as kpi_xl's suggestion.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ NPS_PROMOTER_MIN = 9
 SOURCES = {
     "A1": "DigiTechnologie, « Les 5 KPI qui transformeront votre vision stratégique »",
     "A2": "Webintelligence, « 10 exemples d'indicateurs de performance pour TPE/PME et e-commerce »",
+    "PCG": "Plan comptable général (règlement ANC n° 2014-03) : soldes intermédiaires de gestion",
+    "L441-10": "Code de commerce, art. L441-10 : délais de paiement entre entreprises (60 jours)",
 }
 
 
@@ -61,6 +66,7 @@ class Unit(StrEnum):
     COUNT = "count"  # a number of people, sessions, processes...
     YEARS = "years"
     PER_YEAR = "per_year"  # a frequency per year
+    DAYS = "days"  # a duration in days (payment delays)
 
 
 class Direction(StrEnum):
@@ -286,6 +292,71 @@ INPUTS: tuple[Input, ...] = (
           Unit.YEARS, ytd="last"),
     Input("gross_margin", _t("Taux de marge brute", "Gross margin rate"), Unit.RATIO, ytd="last",
           maximum=1.0, help=_t("Facultatif, 0 à 100 %", "Optional, 0 to 100 %")),
+    # The FEC's accounts (kpi_xl/importers/ledger.py): the P&L cascade, costs by nature,
+    # balances at month end, amounts including VAT, and the cascade one year earlier.
+    *(Input(i, _t(fr, en), Unit.CURRENCY, minimum=None, help=_t(hfr, hen)) for i, fr, en, hfr, hen in (
+        ("commercial_margin", "Marge commerciale", "Commercial margin",
+         "Ventes de marchandises - leur coût d'achat", "Sales of goods - their cost"),
+        ("production", "Production de l'exercice", "Production",
+         "Production vendue, stockée, immobilisée", "Production sold, stocked, capitalised"),
+        ("value_added", "Valeur ajoutée", "Value added",
+         "Marge + production - consommations externes", "Margin + production - external consumption"),
+        ("ebe", "Excédent brut d'exploitation (EBE)", "EBITDA (EBE)",
+         "VA + subventions - impôts - personnel", "Value added + subsidies - taxes - personnel"),
+        ("operating_income", "Résultat d'exploitation", "Operating income",
+         "EBE + reprises - dotations ± autres", "EBITDA + reversals - allowances ± other"),
+        ("current_income", "Résultat courant avant impôts", "Current income before tax",
+         "Exploitation + résultat financier", "Operating + financial income"),
+        ("exceptional_income", "Résultat exceptionnel", "Exceptional income",
+         "Produits (77) - charges (67) exceptionnels", "Exceptional income (77) - charges (67)"),
+        ("purchases", "Achats consommés (60)", "Purchases consumed (60)",
+         "Achats et variation de stocks", "Purchases and change in stocks"),
+        ("external_charges", "Charges externes (61, 62)", "External charges (61, 62)",
+         "Loyers, honoraires, publicité...", "Rent, fees, advertising..."),
+        ("taxes", "Impôts et taxes (63)", "Taxes (63)", "Hors impôt sur les bénéfices",
+         "Excluding income tax"),
+        ("personnel_costs", "Charges de personnel (64)", "Personnel costs (64)",
+         "Salaires et charges sociales", "Salaries and social charges"),
+        ("depreciation", "Dotations aux amortissements et provisions (68)",
+         "Depreciation and provisions (68)", "Charge sans sortie de trésorerie",
+         "A charge without cash out"),
+        ("financial_charges", "Charges financières (66)", "Financial charges (66)",
+         "Intérêts d'emprunts, agios", "Loan interest, bank charges"),
+        ("exceptional_charges", "Charges exceptionnelles (67)", "Exceptional charges (67)",
+         "Pénalités, cessions...", "Penalties, disposals..."),
+    )),
+    Input("cash", _t("Trésorerie fin de mois", "Cash at month end"), Unit.CURRENCY, ytd="last",
+          minimum=None, help=_t("Banques et caisse (512, 53)", "Banks and cash box (512, 53)")),
+    Input("net_cash_flow", _t("Variation de trésorerie", "Net cash flow"), Unit.CURRENCY,
+          minimum=None, help=_t("Encaissements - décaissements du mois",
+                                "Cash in - cash out of the month")),
+    Input("receivables", _t("Créances clients fin de mois", "Receivables at month end"),
+          Unit.CURRENCY, ytd="last", minimum=None,
+          help=_t("Clients (411), TTC", "Customers (411), incl. VAT")),
+    Input("payables", _t("Dettes fournisseurs fin de mois", "Payables at month end"),
+          Unit.CURRENCY, ytd="last", minimum=None,
+          help=_t("Fournisseurs (401), TTC", "Suppliers (401), incl. VAT")),
+    Input("inventory", _t("Stocks fin de mois", "Inventory at month end"), Unit.CURRENCY,
+          ytd="last", minimum=None, help=_t("Comptes de stocks (3)", "Stock accounts (3)")),
+    Input("revenue_incl_vat", _t("Chiffre d'affaires TTC", "Revenue incl. VAT"), Unit.CURRENCY,
+          minimum=None, help=_t("Pour le délai clients (DSO)", "For the days sales outstanding")),
+    Input("purchases_incl_vat", _t("Achats et charges externes TTC",
+                                   "Purchases and external charges incl. VAT"), Unit.CURRENCY,
+          minimum=None, help=_t("60 à 62 TTC, pour le délai fournisseurs (DPO)",
+                                "60 to 62 incl. VAT, for the days payable outstanding")),
+    *(Input(f"{i}_prev_year", _t(f"{fr}, même mois N-1", f"{en}, same month last year"),
+            Unit.CURRENCY, minimum=None, help=_t("Pour la comparaison avec N-1",
+                                                 "For the comparison with last year"))
+      for i, fr, en in (
+        ("commercial_margin", "Marge commerciale", "Commercial margin"),
+        ("production", "Production", "Production"),
+        ("value_added", "Valeur ajoutée", "Value added"),
+        ("ebe", "EBE", "EBITDA"),
+        ("operating_income", "Résultat d'exploitation", "Operating income"),
+        ("current_income", "Résultat courant", "Current income"),
+        ("exceptional_income", "Résultat exceptionnel", "Exceptional income"),
+        ("net_profit", "Résultat net", "Net profit"),
+    )),
 )  # fmt: skip
 
 _COUNTS_GUARD = "AND({den}>0,{num}>=0,{num}<={den})"
@@ -747,6 +818,252 @@ KPIS: tuple[Kpi, ...] = (
         ),
         source="A2 §10",
     ),
+    # From the FEC's accounts (docs/importers.md "What the accounts say").
+    Kpi(
+        id="ebe_margin",
+        name=_t("Taux d'EBE", "EBITDA margin (EBE)"),
+        description=_t(
+            "Part du chiffre d'affaires que l'exploitation dégage avant amortissements, "
+            "frais financiers et impôts : la rentabilité du métier lui-même.",
+            "Share of revenue the business itself earns before depreciation, interest and "
+            "taxes: the profitability of the trade.",
+        ),
+        formula=_t("EBE / Chiffre d'affaires HT", "EBITDA (EBE) / Revenue excl. VAT"),
+        functions=(
+            Function("ebe_margin", "KPI_EBE_MARGIN", (
+                _arg("ebe", "Excédent brut d'exploitation", "EBITDA (excédent brut d'exploitation)",
+                     Unit.CURRENCY),
+                _arg("revenue", "Chiffre d'affaires HT (> 0)", "Revenue excl. VAT (> 0)",
+                     Unit.CURRENCY),
+            ), _t("Taux d'EBE, en fraction", "EBITDA margin as a fraction")),
+        ),
+        template=TemplateFormula(
+            "ebe_margin", ("in_ebe", "in_revenue"), excel="{ebe}/{revenue}", guard="{revenue}>0",
+        ),
+        unit=Unit.RATIO, direction=Direction.HIGHER,
+        frequency=_t("Mensuelle, en cumul de l'exercice", "Monthly, year to date"),
+        target=0.10,
+        target_text=_t(
+            "Suggestion de kpi_xl : 10 % (les articles n'en donnent pas ; comparez à votre "
+            "secteur)",
+            "kpi_xl's suggestion: 10 % (the articles give none; compare with your trade)",
+        ),
+        basis="ytd",
+        action=_t(
+            "Repérez dans la cascade la ligne qui décroche (achats, charges externes, "
+            "personnel) et comparez-la à N-1 ; revoyez vos prix avant de couper les coûts.",
+            "Find in the cascade the line that slipped (purchases, external charges, "
+            "personnel) and compare it with last year; review prices before cutting costs.",
+        ),
+        source="PCG",
+    ),
+    Kpi(
+        id="dso",
+        name=_t("Délai de paiement clients (DSO)", "Days sales outstanding (DSO)"),
+        description=_t(
+            "Nombre de jours de ventes que les clients doivent encore : le temps moyen "
+            "d'encaissement.",
+            "How many days of sales customers still owe: the average time to get paid.",
+        ),
+        formula=_t(
+            "Créances clients (411) / CA TTC de l'exercice à date x jours de cette période "
+            "(30 par mois)",
+            "Receivables (411) / revenue incl. VAT of the year to date x days of that period "
+            "(30 a month)",
+        ),
+        functions=(
+            Function("dso", "KPI_DSO", (
+                _arg("receivables", "Créances clients TTC en fin de période",
+                     "Receivables incl. VAT at the end of the period", Unit.CURRENCY),
+                _arg("sales", "Ventes TTC de la période (> 0)",
+                     "Sales incl. VAT of the period (> 0)", Unit.CURRENCY),
+                _arg("days", "Jours de la période, facultatif (30 : un mois)",
+                     "Days of the period, optional (30: one month)", Unit.DAYS, default=30.0),
+            ), _t("Délai clients, en jours", "Days sales outstanding, in days")),
+        ),
+        template=TemplateFormula(
+            "dso", ("in_receivables", "in_revenue_incl_vat@avg"),
+            excel="{receivables}/{sales}*{days}", guard="AND({sales}>0,{days}>0)",
+        ),
+        unit=Unit.DAYS, direction=Direction.LOWER,
+        frequency=_t("Mensuelle", "Monthly"),
+        target=60.0,
+        target_text=_t(
+            "Suggestion de kpi_xl : 60 jours au plus, le plafond légal des délais de paiement "
+            "entre entreprises",
+            "kpi_xl's suggestion: 60 days at most, the legal ceiling of payment terms between "
+            "French businesses",
+        ),
+        basis="month",
+        action=_t(
+            "Relancez les factures échues dès le premier jour de retard, facturez à la "
+            "livraison, demandez un acompte et rappelez les pénalités de retard légales.",
+            "Chase overdue invoices from the first day, invoice on delivery, ask for a "
+            "deposit and state the legal late-payment penalties.",
+        ),
+        source="PCG, L441-10",
+    ),
+    Kpi(
+        id="dpo",
+        name=_t("Délai de paiement fournisseurs (DPO)", "Days payable outstanding (DPO)"),
+        description=_t(
+            "Nombre de jours d'achats que l'entreprise doit encore à ses fournisseurs.",
+            "How many days of purchases the business still owes its suppliers.",
+        ),
+        formula=_t(
+            "Dettes fournisseurs (401) / achats et charges externes TTC de l'exercice à date "
+            "x jours de cette période (30 par mois)",
+            "Payables (401) / purchases and external charges incl. VAT of the year to date "
+            "x days of that period (30 a month)",
+        ),
+        functions=(
+            Function("dpo", "KPI_DPO", (
+                _arg("payables", "Dettes fournisseurs TTC en fin de période",
+                     "Payables incl. VAT at the end of the period", Unit.CURRENCY),
+                _arg("purchases", "Achats TTC de la période (> 0)",
+                     "Purchases incl. VAT of the period (> 0)", Unit.CURRENCY),
+                _arg("days", "Jours de la période, facultatif (30 : un mois)",
+                     "Days of the period, optional (30: one month)", Unit.DAYS, default=30.0),
+            ), _t("Délai fournisseurs, en jours", "Days payable outstanding, in days")),
+        ),
+        template=TemplateFormula(
+            "dpo", ("in_payables", "in_purchases_incl_vat@avg"),
+            excel="{payables}/{purchases}*{days}", guard="AND({purchases}>0,{days}>0)",
+        ),
+        unit=Unit.DAYS, direction=Direction.LOWER,
+        frequency=_t("Mensuelle", "Monthly"),
+        target=60.0,
+        target_text=_t(
+            "Suggestion de kpi_xl : 60 jours au plus, le plafond légal (au-delà : amendes)",
+            "kpi_xl's suggestion: 60 days at most, the legal ceiling (beyond it: fines)",
+        ),
+        basis="month",
+        action=_t(
+            "Au-delà de 60 jours vous risquez une amende : payez les échues, puis négociez "
+            "des délais qui suivent vos encaissements (DSO) plutôt que de les dépasser.",
+            "Beyond 60 days you risk a fine: pay what is due, then negotiate terms that "
+            "follow your own collection time (DSO) instead of overrunning them.",
+        ),
+        source="PCG, L441-10",
+    ),
+    Kpi(
+        id="runway",
+        name=_t("Autonomie de trésorerie", "Cash runway"),
+        description=_t(
+            "Nombre de mois que la trésorerie couvre au rythme moyen de consommation de "
+            "l'exercice ; vide quand la trésorerie augmente.",
+            "How many months the cash lasts at the year's average burn; blank while cash grows.",
+        ),
+        formula=_t(
+            "Trésorerie fin de mois / - variation moyenne mensuelle de l'exercice à date "
+            "(si elle est négative)",
+            "Cash at month end / - average monthly net cash flow of the year to date "
+            "(when negative)",
+        ),
+        functions=(
+            Function("runway", "KPI_RUNWAY", (
+                _arg("cash", "Trésorerie disponible", "Cash available", Unit.CURRENCY),
+                _arg("net_cash_flow", "Variation moyenne de trésorerie par mois (< 0)",
+                     "Average net cash flow per month (< 0)", Unit.CURRENCY),
+            ), _t("Autonomie de trésorerie, en mois", "Cash runway, in months")),
+        ),
+        template=TemplateFormula(
+            "runway", ("in_cash", "in_net_cash_flow@avg"),
+            excel="MAX({cash},0)/-{net_cash_flow}", guard="{net_cash_flow}<0",
+        ),
+        unit=Unit.PERIODS, direction=Direction.HIGHER,
+        frequency=_t("Mensuelle", "Monthly"),
+        target=6.0,
+        target_text=_t(
+            "Suggestion de kpi_xl : 6 mois au moins, le temps de réagir",
+            "kpi_xl's suggestion: at least 6 months, the time to react",
+        ),
+        basis="month",
+        action=_t(
+            "Encaissez plus vite (DSO), décalez les investissements, parlez tôt à votre "
+            "banquier (découvert, prêt) et chiffrez le mois où la trésorerie s'épuise.",
+            "Collect faster (DSO), postpone investments, talk to your banker early "
+            "(overdraft, loan) and work out the month the cash runs out.",
+        ),
+        source="PCG",
+    ),
+    Kpi(
+        id="working_capital",
+        name=_t("Besoin en fonds de roulement (BFR)", "Working capital need"),
+        description=_t(
+            "Argent immobilisé par le cycle d'exploitation : stocks et créances clients "
+            "moins dettes fournisseurs (version simplifiée).",
+            "Cash tied up in the operating cycle: stocks and receivables minus payables "
+            "(simplified).",
+        ),
+        formula=_t("Créances clients + stocks - dettes fournisseurs",
+                   "Receivables + inventory - payables"),
+        functions=(
+            Function("working_capital", "KPI_WORKING_CAPITAL", (
+                _arg("receivables", "Créances clients (411)", "Receivables (411)",
+                     Unit.CURRENCY),
+                _arg("inventory", "Stocks (3)", "Inventory (3)", Unit.CURRENCY),
+                _arg("payables", "Dettes fournisseurs (401)", "Payables (401)", Unit.CURRENCY),
+            ), _t("BFR simplifié, en devise", "Simplified working capital need, in currency")),
+        ),
+        template=TemplateFormula(
+            "working_capital", ("in_receivables", "in_inventory", "in_payables"),
+            excel="{receivables}+{inventory}-{payables}", guard="TRUE",
+        ),
+        unit=Unit.CURRENCY, direction=Direction.LOWER,
+        frequency=_t("Mensuelle", "Monthly"),
+        target=None,
+        target_text=_t(
+            "Aucun montant universel : suivez-le face au CA, il ne doit pas croître plus vite",
+            "No universal amount: watch it against revenue, it must not grow faster",
+        ),
+        basis="month",
+        action=_t(
+            "Un BFR qui gonfle absorbe la trésorerie : réduisez le DSO, écoulez les stocks "
+            "dormants et alignez vos délais fournisseurs sur vos délais clients.",
+            "A growing working capital need drains cash: cut the DSO, clear slow stock and "
+            "align supplier terms with customer terms.",
+        ),
+        source="PCG",
+    ),
+    Kpi(
+        id="personnel_share",
+        name=_t("Poids des charges de personnel", "Personnel costs to revenue"),
+        description=_t(
+            "Part du chiffre d'affaires consacrée aux salaires et charges sociales.",
+            "Share of revenue spent on salaries and social charges.",
+        ),
+        formula=_t("Charges de personnel (64) / Chiffre d'affaires HT",
+                   "Personnel costs (64) / Revenue excl. VAT"),
+        functions=(
+            Function("personnel_share", "KPI_PERSONNEL_SHARE", (
+                _arg("personnel_costs", "Charges de personnel", "Personnel costs",
+                     Unit.CURRENCY),
+                _arg("revenue", "Chiffre d'affaires HT (> 0)", "Revenue excl. VAT (> 0)",
+                     Unit.CURRENCY),
+            ), _t("Poids du personnel dans le CA, en fraction",
+                  "Personnel costs to revenue as a fraction")),
+        ),
+        template=TemplateFormula(
+            "personnel_share", ("in_personnel_costs", "in_revenue"),
+            excel="{personnel_costs}/{revenue}", guard="{revenue}>0",
+        ),
+        unit=Unit.RATIO, direction=Direction.LOWER,
+        frequency=_t("Mensuelle, en cumul de l'exercice", "Monthly, year to date"),
+        target=None,
+        target_text=_t(
+            "Aucun taux universel : comparez au ratio de votre secteur et à N-1",
+            "No universal rate: compare with your trade's ratio and with last year",
+        ),
+        basis="ytd",
+        action=_t(
+            "Si le poids monte sans hausse d'activité, revoyez l'organisation (heures "
+            "supplémentaires, intérim) et le prix de vente de vos heures.",
+            "If the share rises without more business, review the organisation (overtime, "
+            "temps) and the price of your hours.",
+        ),
+        source="PCG",
+    ),
 )  # fmt: skip
 
 _BY_ID = {k.id: k for k in KPIS}
@@ -763,7 +1080,7 @@ def get(kpi: str) -> Kpi:
     >>> get("EBITDA")
     Traceback (most recent call last):
     ...
-    KeyError: "unknown KPI 'EBITDA'; known: roi, conversion_rate, cac, clv, clv_cac_ratio, revenue_growth, retention_rate, net_margin, engagement_rate, payback_period, nps, automation_rate"
+    KeyError: "unknown KPI 'EBITDA'; known: roi, conversion_rate, cac, clv, clv_cac_ratio, revenue_growth, retention_rate, net_margin, engagement_rate, payback_period, nps, automation_rate, ebe_margin, dso, dpo, runway, working_capital, personnel_share"
     """
     key = kpi.strip()
     low = key.lower().removeprefix("kpi_").removeprefix("kpi.").replace(" ", "_")

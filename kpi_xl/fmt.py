@@ -11,6 +11,7 @@ _SUFFIX = {
     Unit.YEARS: {"fr": " ans", "en": " years"},
     Unit.PER_YEAR: {"fr": " /an", "en": " /year"},
     Unit.POINTS: {"fr": " pts", "en": " pts"},
+    Unit.DAYS: {"fr": " j", "en": " days"},
 }
 #: What each unit measures, in words (``kpi-xl kpis --kpi``).
 _UNIT_NAMES = {

@@ -40,14 +40,20 @@ __all__ = [
     "clv",
     "clv_cac_ratio",
     "conversion_rate",
+    "dpo",
+    "dso",
+    "ebe_margin",
     "engagement_rate",
     "net_margin",
     "nps",
     "nps_from_counts",
     "payback_period",
+    "personnel_share",
     "retention_rate",
     "revenue_growth",
     "roi",
+    "runway",
+    "working_capital",
 ]
 
 Result = float | NDArray[np.float64]
@@ -752,3 +758,236 @@ def automation_rate(automated: ArrayLike, eligible: ArrayLike) -> Result:
     0.8
     """
     return _share(automated, eligible, "automated", "eligible")
+
+
+# --------------------------------------------------------------------------- accounts (FEC)
+
+
+@_from_catalog("ebe_margin")
+def ebe_margin(ebe: ArrayLike, revenue: ArrayLike) -> Result:
+    """EBITDA margin (taux d'EBE): the share of revenue the trade itself earns.
+
+    ``EBE margin = ebe / revenue``, where the EBE (excédent brut d'exploitation) is the
+    value added plus operating subsidies minus taxes and personnel costs (PCG).
+
+    Parameters
+    ----------
+    ebe : array_like
+        Excédent brut d'exploitation of the period, currency (may be negative).
+    revenue : array_like
+        Revenue excl. VAT of the same period, > 0.
+
+    Returns
+    -------
+    float or ndarray
+        A fraction: 0.10 is 10 %.
+
+    References
+    ----------
+    Plan comptable général, soldes intermédiaires de gestion.
+
+    Examples
+    --------
+    The sample FEC of the tests: an EBE of 269,161.07 on 1,049,934.32 of revenue:
+
+    >>> round(ebe_margin(269_161.07, 1_049_934.32), 4)
+    0.2564
+    """
+    scalar, (e, r) = _inputs(ebe=ebe, revenue=revenue)
+    _positive_denominator(r, "revenue", scalar)
+    return _divide(e, r, "revenue", scalar)
+
+
+def _delay(balance: ArrayLike, flow: ArrayLike, days: ArrayLike, names: tuple[str, str]) -> Result:
+    """balance / flow x days, the flow > 0 and the days > 0."""
+    scalar, (b, f, d) = _inputs(**{names[0]: balance, names[1]: flow, "days": days})
+    if np.any(d <= 0):
+        raise KpiValueError("days", "must be > 0")
+    _positive_denominator(f, names[1], scalar)
+    ratio = _divide(b, f, names[1], scalar)
+    return float(ratio * d) if scalar else np.asarray(ratio * d, dtype=np.float64)
+
+
+@_from_catalog("dso")
+def dso(receivables: ArrayLike, sales: ArrayLike, days: ArrayLike = 30.0) -> Result:
+    """Days sales outstanding: how many days of sales customers still owe.
+
+    ``DSO = receivables / sales x days``: the balance of the customer accounts (411, incl.
+    VAT) at the end of a period, over the sales incl. VAT of that period, times its length
+    in days.  The templates take the year to date: the average monthly sales incl. VAT
+    so far and ``days = 30`` (the 360-day year of French ratio analysis).
+
+    Parameters
+    ----------
+    receivables : array_like
+        Customer balances incl. VAT at the end of the period, currency (negative when
+        customers paid in advance).
+    sales : array_like
+        Sales incl. VAT of the period, > 0.
+    days : array_like, optional
+        Length of the period in days, > 0; default 30 (one month).
+
+    Returns
+    -------
+    float or ndarray
+        Days.
+
+    References
+    ----------
+    Plan comptable général (411); Code de commerce art. L441-10 (60-day ceiling).
+
+    Examples
+    --------
+    36,000 owed at the end of a quarter that sold 54,000 incl. VAT (90 days):
+
+    >>> dso(36_000, 54_000, 90)
+    60.0
+    >>> dso(18_000, 18_000)
+    30.0
+    """
+    return _delay(receivables, sales, days, ("receivables", "sales"))
+
+
+@_from_catalog("dpo")
+def dpo(payables: ArrayLike, purchases: ArrayLike, days: ArrayLike = 30.0) -> Result:
+    """Days payable outstanding: how many days of purchases are still owed to suppliers.
+
+    ``DPO = payables / purchases x days``: the supplier balances (401, incl. VAT) at the
+    end of a period, over the purchases and external charges incl. VAT of that period,
+    times its length in days (30 per month in the templates).
+
+    Parameters
+    ----------
+    payables : array_like
+        Supplier balances incl. VAT at the end of the period, currency (negative when
+        suppliers were paid in advance).
+    purchases : array_like
+        Purchases and external charges incl. VAT of the period, > 0.
+    days : array_like, optional
+        Length of the period in days, > 0; default 30 (one month).
+
+    Returns
+    -------
+    float or ndarray
+        Days.
+
+    References
+    ----------
+    Plan comptable général (401); Code de commerce art. L441-10 (60-day ceiling).
+
+    Examples
+    --------
+    >>> dpo(12_000, 24_000)
+    15.0
+    >>> dpo(30_000, 45_000, 90)
+    60.0
+    """
+    return _delay(payables, purchases, days, ("payables", "purchases"))
+
+
+@_from_catalog("runway")
+def runway(cash: ArrayLike, net_cash_flow: ArrayLike) -> Result:
+    """Cash runway: how many months the cash lasts at the current burn.
+
+    ``runway = max(cash, 0) / -net_cash_flow`` when the average monthly net cash flow is
+    negative; undefined (an error for scalars, NaN in arrays) while the cash grows.
+
+    Parameters
+    ----------
+    cash : array_like
+        Cash at hand (banks and cash box), currency; an overdraft counts as 0.
+    net_cash_flow : array_like
+        Average net cash flow per month, < 0.
+
+    Returns
+    -------
+    float or ndarray
+        Months.
+
+    References
+    ----------
+    Plan comptable général (512, 53); the "burn rate" of cash dashboards.
+
+    Examples
+    --------
+    60,000 in the bank, 10,000 burnt a month on average:
+
+    >>> runway(60_000, -10_000)
+    6.0
+    >>> runway([60_000, 60_000], [-10_000, 5_000])
+    array([ 6., nan])
+    """
+    scalar, (c, f) = _inputs(cash=cash, net_cash_flow=net_cash_flow)
+    if scalar and f >= 0:
+        raise KpiValueError("net_cash_flow", "is not negative: the cash is not running out")
+    burning = f < 0
+    out = _divide(np.maximum(c, 0.0), np.where(burning, -f, 0.0), "net_cash_flow", scalar)
+    return out if scalar else np.where(burning, out, np.nan)
+
+
+@_from_catalog("working_capital")
+def working_capital(receivables: ArrayLike, inventory: ArrayLike, payables: ArrayLike) -> Result:
+    """Simplified working capital need (BFR): cash tied up in the operating cycle.
+
+    ``BFR = receivables + inventory - payables``
+
+    Parameters
+    ----------
+    receivables : array_like
+        Customer balances (411) at the date, currency.
+    inventory : array_like
+        Stocks (class 3, net of write-downs) at the date, currency.
+    payables : array_like
+        Supplier balances (401) at the date, currency.
+
+    Returns
+    -------
+    float or ndarray
+        Currency; negative when suppliers finance the cycle.
+
+    References
+    ----------
+    Plan comptable général (411, 3, 401).
+
+    Examples
+    --------
+    >>> round(working_capital(52_517.24, 38_623.40, 43_813.92), 2)
+    47326.72
+    """
+    scalar, (r, i, p) = _inputs(receivables=receivables, inventory=inventory, payables=payables)
+    out = r + i - p
+    return float(out) if scalar else np.asarray(out, dtype=np.float64)
+
+
+@_from_catalog("personnel_share")
+def personnel_share(personnel_costs: ArrayLike, revenue: ArrayLike) -> Result:
+    """Personnel costs to revenue: the share of revenue spent on salaries and charges.
+
+    ``share = personnel_costs / revenue``
+
+    Parameters
+    ----------
+    personnel_costs : array_like
+        Salaries and social charges (64) of the period, currency.
+    revenue : array_like
+        Revenue excl. VAT of the same period, > 0.
+
+    Returns
+    -------
+    float or ndarray
+        A fraction.
+
+    References
+    ----------
+    Plan comptable général (64, 70).
+
+    Examples
+    --------
+    >>> personnel_share(173_614.25, 1_049_934.32) < 0.17
+    True
+    >>> personnel_share(30_000, 100_000)
+    0.3
+    """
+    scalar, (c, r) = _inputs(personnel_costs=personnel_costs, revenue=revenue)
+    _positive_denominator(r, "revenue", scalar)
+    return _divide(c, r, "revenue", scalar)

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from kpi_xl import catalog, kpis
 from kpi_xl.catalog import Kpi, Source, Status
 from kpi_xl.errors import KpiXlError
+from kpi_xl.importers import INPUT_IDS, fiscal_year_table, ledger
 
 Values = NDArray[np.float64]
 
@@ -223,3 +224,28 @@ def kpi_statuses(result: MonthlyKpis, targets: dict[str, float | None]) -> dict[
         else:
             out[kpi.id] = catalog.status(value, target, kpi.direction)
     return out
+
+
+#: The FEC's figures shown again for the same months one exercise earlier (``<id>_prev_year``);
+#: the cascade's are input rows of their own (``ebe_prev_year``...).
+PREV_YEAR_INPUTS = tuple(
+    c for c in ("personnel_costs", *ledger.ACCOUNT_COLUMNS) if c not in ledger.PREV_YEAR_COLUMNS
+)
+PREV_YEAR_KPIS = tuple(k.id for k in catalog.KPIS if "PCG" in k.source)
+
+
+def prev_year_columns(
+    monthly: pd.DataFrame, months: pd.DatetimeIndex, start_month: int
+) -> pd.DataFrame:
+    """``<id>_prev_year`` for the FEC's figures and KPIs: the same months one exercise earlier.
+
+    Empty (no columns) when the exports hold no FEC figure for those months.
+    """
+    earlier = fiscal_year_table(monthly, months[0].year - 1, start_month)
+    present = [c for c in PREV_YEAR_INPUTS if c in earlier]
+    if not present or earlier[present].isna().all().all():
+        return pd.DataFrame(index=months)
+    kpis = compute_kpis(earlier[list(INPUT_IDS)]).months
+    frame = pd.concat([earlier[present], kpis[list(PREV_YEAR_KPIS)]], axis=1)
+    frame.columns = pd.Index([f"{c}_prev_year" for c in frame.columns])
+    return frame.set_axis(months)

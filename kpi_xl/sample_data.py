@@ -90,6 +90,13 @@ class _Plan:
         rate = 0.021 + 0.012 * np.clip(np.arange(n) / n, 0, 1) + self.rng.normal(0, 0.002, n)
         self.visitors = (self.orders / company.scale / rate).round().astype(int)
         self.ad_spend = self.revenue * self.rng.uniform(0.12, 0.16, n)
+        self._entries: list[_Entry] | None = None
+
+    def entries(self) -> list[_Entry]:
+        """The accounting entries, drawn once (their random draws come after the plan's)."""
+        if self._entries is None:
+            self._entries = _ledger(self)
+        return self._entries
 
 
 def _orders_csv(plan: _Plan) -> str:
@@ -136,41 +143,69 @@ def _orders_csv(plan: _Plan) -> str:
     return out.getvalue()
 
 
-def _fec(plan: _Plan, year: int) -> str:
-    """One fiscal year (January to December, or to the last month) of a FEC."""
-    rng = plan.rng
-    lines = [FEC_HEADER]
-    num = 0
+#: One accounting entry: date, journal, label, piece, (account, label, debit, credit) lines.
+_Entry = tuple[dt.date, str, str, str, list[tuple[str, str, float, float]]]
+_JOURNALS = {"AN": "A nouveaux", "VT": "Ventes", "AC": "Achats", "BQ": "Banque",
+             "OD": "Opérations diverses"}  # fmt: skip
+_CAPITAL = 30_000.0  # paid into the bank before the first FEC year
 
-    def entry(
-        journal: str,
-        label: str,
-        day: dt.date,
-        piece: str,
-        rows: list[tuple[str, str, float, float]],
-    ) -> None:
-        nonlocal num
-        num += 1
-        journals = {"VT": "Ventes", "AC": "Achats", "BQ": "Banque", "OD": "Opérations diverses"}
+
+def _fec(plan: _Plan, year: int) -> str:
+    """One fiscal year (January to December, or to the last month) of a FEC.
+
+    It opens with the balance-sheet balances carried over (journal AN), then the
+    year's sales, charges, customer receipts, supplier, payroll and VAT payments.
+    """
+    entries = plan.entries()
+    first = dt.date(year, 1, 1)
+    opening: dict[str, float] = {}
+    for day, _, _, _, rows in entries:
+        if day < first:
+            for account, _, debit, credit in rows:
+                key = account if account[0] in "12345" else "120000"  # last year's result
+                opening[key] = opening.get(key, 0.0) + debit - credit
+    lines = [FEC_HEADER]
+    carried = [(a, "Report à nouveau", max(v, 0.0), max(-v, 0.0))
+               for a, v in sorted(opening.items()) if abs(v) >= 0.005]  # fmt: skip
+    kept = [e for e in entries if e[0].year == year]
+    if carried:
+        kept.insert(0, (first, "AN", "Report à nouveau", "RAN", carried))
+    for num, (day, journal, label, piece, rows) in enumerate(kept, start=1):
         stamp = day.strftime("%Y%m%d")
         for account, account_label, debit, credit in rows:
-            lines.append("\t".join((journal, journals[journal], f"{journal}{num:06d}", stamp,
+            lines.append("\t".join((journal, _JOURNALS[journal], f"{journal}{num:06d}", stamp,
                                     account, account_label, "", "", piece, stamp, label,
                                     _amount(debit), _amount(credit), "", "", stamp, "", "")))  # fmt: skip
+    return "\n".join(lines) + "\n"
 
+
+def _ledger(plan: _Plan) -> list[_Entry]:
+    """Every entry of the FEC years in date order, settlements dated up to the last month."""
+    rng = plan.rng
+    capital = dt.date(FEC_YEARS[0], 1, 1) - dt.timedelta(days=1)
+    out: list[_Entry] = [(capital, "BQ", "Apport en capital", "CAP", [
+        ("512000", "Banque", _CAPITAL, 0.0), ("101300", "Capital souscrit", 0.0, _CAPITAL)])]  # fmt: skip
     for m, month in enumerate(plan.months):
-        if month.year != year:
+        if month.year not in FEC_YEARS:
             continue
         end = (month + pd.offsets.MonthEnd(0)).date()
+        next_end = (month + pd.offsets.MonthEnd(2)).date()
         revenue = float(plan.revenue[m])
         weeks = [revenue * w for w in rng.dirichlet(np.full(4, 20.0))]
+        collected = 0.0
         for w, amount in enumerate(weeks):
             day = month.date() + dt.timedelta(days=7 * w + 6)
             vat = round(amount * 0.2, 2)
-            entry("VT", f"Ventes boutique semaine {w + 1}", day, f"VT{month:%y%m}{w + 1}",
-                  [("411000", "Clients boutique en ligne", round(amount + vat, 2), 0.0),
-                   ("707000", "Ventes de marchandises", 0.0, round(amount, 2)),
-                   ("445710", "TVA collectée", 0.0, vat)])  # fmt: skip
+            collected += vat
+            total = round(amount + vat, 2)
+            piece = f"VT{month:%y%m}{w + 1}"
+            out.append((day, "VT", f"Ventes boutique semaine {w + 1}", piece,
+                        [("411000", "Clients boutique en ligne", total, 0.0),
+                         ("707000", "Ventes de marchandises", 0.0, round(amount, 2)),
+                         ("445710", "TVA collectée", 0.0, vat)]))  # fmt: skip
+            out.append((day + dt.timedelta(days=3), "BQ", "Virement Shopify Payments", piece,
+                        [("512000", "Banque", total, 0.0),
+                         ("411000", "Clients boutique en ligne", 0.0, total)]))  # fmt: skip
         charges = (
             ("607000", "Achats de marchandises", revenue * rng.uniform(0.41, 0.45), "401100", "AC"),
             ("623100", "Publicité Google Ads", float(plan.ad_spend[m]), "401200", "AC"),
@@ -180,10 +215,27 @@ def _fec(plan: _Plan, year: int) -> str:
             ("645000", "Charges sociales", 4_000.0 + 25.0 * m, "431000", "OD"),
         )
         for account, label, amount, payable, journal in charges:
-            entry(journal, label, end, f"{journal}{month:%y%m}{account[:3]}",
-                  [(account, label, round(amount, 2), 0.0),
-                   (payable, "Fournisseurs et personnel", 0.0, round(amount, 2))])  # fmt: skip
-    return "\n".join(lines) + "\n"
+            piece = f"{journal}{month:%y%m}{account[:3]}"
+            out.append((end, journal, label, piece,
+                        [(account, label, round(amount, 2), 0.0),
+                         (payable, "Fournisseurs et personnel", 0.0, round(amount, 2))]))  # fmt: skip
+            # Salaries are paid on the day, social charges on the 15th, suppliers a month later.
+            paid = {"421000": end, "431000": end + dt.timedelta(days=15)}.get(payable, next_end)
+            out.append((paid, "BQ", f"Règlement {label.lower()}", piece,
+                        [(payable, "Fournisseurs et personnel", round(amount, 2), 0.0),
+                         ("512000", "Banque", 0.0, round(amount, 2))]))  # fmt: skip
+        vat = round(collected, 2)
+        out.append(
+            (
+                end + dt.timedelta(days=20),
+                "BQ",
+                "TVA à payer",
+                f"TVA{month:%y%m}",
+                [("445710", "TVA collectée", vat, 0.0), ("512000", "Banque", 0.0, vat)],
+            )
+        )
+    last = (pd.Timestamp(plan.months[-1]) + pd.offsets.MonthEnd(0)).date()
+    return sorted((e for e in out if e[0] <= last), key=lambda e: e[0])
 
 
 def _ga4_csv(plan: _Plan) -> str:

@@ -92,7 +92,8 @@ def test_sheets_are_in_the_template_language(lang: str) -> None:
     wb = load(lang)
     assert wb.sheetnames == [
         texts.SHEET_HOWTO(lang), texts.SHEET_DASHBOARD(lang), texts.SHEET_COMMENTS(lang),
-        texts.SHEET_SETTINGS(lang), texts.SHEET_INPUTS(lang), texts.SHEET_KPIS(lang),
+        texts.SHEET_ACCOUNTS(lang), texts.SHEET_SETTINGS(lang), texts.SHEET_INPUTS(lang),
+        texts.SHEET_KPIS(lang),
     ]  # fmt: skip
     assert wb.active is not None and wb.active.title == texts.SHEET_DASHBOARD(lang)
     assert named_cells(wb, contract.SET_LANG)[0].value == lang
@@ -186,7 +187,7 @@ def test_charts_and_sparklines_are_in_the_file(lang: str) -> None:
     with zipfile.ZipFile(templates.template_path(lang)) as z:
         names = z.namelist()
         charts = [n for n in names if n.startswith("xl/charts/chart")]
-        assert len(charts) == 2
+        assert len(charts) == 4  # two on the Dashboard, two on the Accounts sheet
         for chart in charts:
             assert b"<c:numCache>" in z.read(chart), "charts carry a data cache"
         sheets = b"".join(z.read(n) for n in names if n.startswith("xl/worksheets/sheet"))

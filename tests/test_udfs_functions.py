@@ -31,6 +31,12 @@ EXAMPLES: dict[str, tuple[object, ...]] = {
     "KPI_NPS": ([[10, 9], [8, 3]],),
     "KPI_NPS_COUNTS": (60, 25, 15),
     "KPI_AUTOMATION_RATE": (16, 20),
+    "KPI_EBE_MARGIN": (269_161.07, 1_049_934.32),
+    "KPI_DSO": (36_000, 54_000, 90),
+    "KPI_DPO": (12_000, 24_000),
+    "KPI_RUNWAY": (60_000, -10_000),
+    "KPI_WORKING_CAPITAL": (52_517.24, 38_623.40, 43_813.92),
+    "KPI_PERSONNEL_SHARE": (30_000, 100_000),
 }
 #: The same with a zero denominator (first argument set, the KPI undefined).
 ZERO = {
@@ -45,6 +51,10 @@ ZERO = {
     "KPI_NPS": ([["", None]],),
     "KPI_NPS_COUNTS": (0, 0, 0),
     "KPI_AUTOMATION_RATE": (0, 0),
+    "KPI_EBE_MARGIN": (1, 0),
+    "KPI_DSO": (1, 0),
+    "KPI_DPO": (1, 0),
+    "KPI_PERSONNEL_SHARE": (1, 0),
 }
 KPI_SPECS = [s for s in specs() if s.kpi is not None]
 

@@ -281,7 +281,10 @@ def test_oversized_member_is_refused(
 ) -> None:
     from kpi_xl.workbook.write import xlsx_package
 
-    monkeypatch.setattr(xlsx_package, "MAX_MEMBER_BYTES", 10_000)
+    # The limit lets the Inputs sheet (sheet2) through and stops the larger KPIs sheet.
+    sizes = {i.filename: i.file_size for i in zipfile.ZipFile(template).infolist()}
+    assert sizes["xl/worksheets/sheet3.xml"] > sizes["xl/worksheets/sheet2.xml"]
+    monkeypatch.setattr(xlsx_package, "MAX_MEMBER_BYTES", sizes["xl/worksheets/sheet2.xml"])
     with pytest.raises(WorkbookError, match=r"sheet3.xml.*limit"):
         Template(template)
 

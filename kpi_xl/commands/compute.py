@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kpi_xl.config import find_config, load_config
     from kpi_xl.importers import read_exports
-    from kpi_xl.monthly import compute_kpis
+    from kpi_xl.monthly import compute_kpis, prev_year_columns
     from kpi_xl.report import (
         _check_has_data,  # fill's rule: a year without data is an error
         period_of,
@@ -129,13 +129,16 @@ def run(args: argparse.Namespace) -> int:
     _check_has_data(period.table, exports, folder)
     inputs = period.inputs
     result = compute_kpis(inputs)
+    start = exports.fiscal_start_month(config.fiscal_year_start_month)
+    previous = prev_year_columns(exports.monthly, pd.DatetimeIndex(inputs.index), start)
     if args.format in ("csv", "csv-fr"):
-        _write_csv(inputs, result, french=args.format == "csv-fr")
+        _write_csv(inputs, result, french=args.format == "csv-fr", extra=previous)
     elif args.format == "json":
-        _write_json(inputs, result, exports, period)
+        _write_json(inputs, result, exports, period, extra=previous)
     else:
         lang = args.lang or config.language
         _print_table(inputs, result, lang, config)
+        _print_prev_year(previous, lang)
         if args.cohorts:
             _print_cohorts(exports, pd.DatetimeIndex(inputs.index), lang)
         if args.comments:
@@ -152,11 +155,16 @@ def _report(exports: Exports, period: Period) -> None:
     sys.stderr.flush()
 
 
-def _rows(inputs: pd.DataFrame, result: MonthlyKpis) -> pd.DataFrame:
-    """One row per month: ``month`` (YYYY-MM), the input ids, then the KPI ids."""
+def _rows(
+    inputs: pd.DataFrame, result: MonthlyKpis, extra: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per month: ``month`` (YYYY-MM), the input ids, the KPI ids, then ``extra``."""
     import pandas as pd
 
-    frame = pd.concat([inputs, result.months.set_axis(inputs.index)], axis=1)
+    parts = [inputs, result.months.set_axis(inputs.index)]
+    if extra is not None:
+        parts.append(extra.set_axis(inputs.index))
+    frame = pd.concat(parts, axis=1)
     frame.insert(0, "month", pd.DatetimeIndex(inputs.index).strftime("%Y-%m"))
     return frame.reset_index(drop=True)
 
@@ -167,9 +175,14 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _write_csv(inputs: pd.DataFrame, result: MonthlyKpis, french: bool = False) -> None:
+def _write_csv(
+    inputs: pd.DataFrame,
+    result: MonthlyKpis,
+    french: bool = False,
+    extra: pd.DataFrame | None = None,
+) -> None:
     """Full-precision numbers; ``french``: ``;`` separators and decimal commas."""
-    frame = _rows(inputs, result)
+    frame = _rows(inputs, result, extra)
     writer = csv.writer(sys.stdout, delimiter=";" if french else ",", lineterminator="\n")
     writer.writerow(frame.columns)
     for record in frame.itertuples(index=False):
@@ -186,9 +199,13 @@ def _csv_cell(value: Any, french: bool) -> Any:
 
 
 def _write_json(
-    inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports, period: Period
+    inputs: pd.DataFrame,
+    result: MonthlyKpis,
+    exports: Exports,
+    period: Period,
+    extra: pd.DataFrame | None = None,
 ) -> None:
-    frame = _rows(inputs, result)
+    frame = _rows(inputs, result, extra)
     months = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
     origins = period.origins
     for i, record in enumerate(months):
@@ -262,6 +279,37 @@ def _print_table(inputs: pd.DataFrame, result: MonthlyKpis, lang: str, config: C
     title = f"{months[0]:%Y-%m} → {months[-1]:%Y-%m}"
     label = "Indicateur" if lang == "fr" else "Item"
     for table in month_blocks(title, label, labels, columns, [len(catalog.INPUTS)], out):
+        out.print(table)
+
+
+def _print_prev_year(previous: pd.DataFrame, lang: str) -> None:
+    """The FEC's figures of the same months one exercise earlier, when the exports hold them."""
+    import pandas as pd
+
+    from kpi_xl import catalog, fmt
+    from kpi_xl.commands.tables import Column, console, month_blocks
+    from kpi_xl.monthly import PREV_YEAR_KPIS
+
+    if previous.empty or not len(previous.columns):
+        return
+    months = pd.DatetimeIndex(previous.index)
+    labels, rows = [], []
+    for column in previous.columns:
+        item = column.removesuffix("_prev_year")
+        if item in PREV_YEAR_KPIS:
+            kpi = catalog.get(item)
+            labels.append(f"{kpi.name(lang)} N-1")
+            rows.append([fmt.value(float(v), kpi.unit, lang) for v in previous[column]])
+        else:
+            spec = catalog.get_input(item)
+            labels.append(f"{spec.name(lang)} N-1")
+            rows.append([_input_cell(float(v), spec.unit, lang) for v in previous[column]])
+    columns = [Column(f"{m:%m/%y}", [r[i] for r in rows]) for i, m in enumerate(months)]
+    title = "Même période N-1" if lang == "fr" else "Same months last year"
+    out = console()
+    for table in month_blocks(
+        title, "Indicateur" if lang == "fr" else "Item", labels, columns, (), out
+    ):
         out.print(table)
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from kpi_xl.config import CONFIG_NAME, Config, find_config, load_config
 from kpi_xl.errors import InputFileError
-from kpi_xl.importers import ads, analytics, fec, manual, orders, surveys
+from kpi_xl.importers import ads, analytics, fec, ledger, manual, orders, surveys
 from kpi_xl.importers.base import INPUT_IDS, SourceFile, month_index
 from kpi_xl.importers.customers import cohorts as make_cohorts
 from kpi_xl.importers.exercise import Exercise, name_closing, overlapping
@@ -43,7 +43,6 @@ TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 EXTRA_COLUMNS = (
     "products",
     "charges",
-    "personnel_costs",
     "cost_of_goods",
     "fec_marketing_costs",
     "ad_spend",
@@ -288,6 +287,9 @@ def _assemble(got: _Collected, config: Config) -> Exports:
             track.mark(name)
     out["revenue_prev_year"] = out["revenue_prev_year"].fillna(_year_before(out["revenue"]))
     track.mark("revenue one year earlier")
+    for column in ledger.PREV_YEAR_COLUMNS:  # the FEC's cascade, one year earlier
+        out[f"{column}_prev_year"] = out[f"{column}_prev_year"].fillna(_year_before(out[column]))
+    track.mark("FEC one exercise earlier")
     comments = pd.concat(got.comments, ignore_index=True) if got.comments else None
     exercises = sorted((e for e, _ in got.exercises), key=lambda e: e.start)
     return Exports(out.astype(np.float64), got.sources, got.warnings, cohort_table, comments,
@@ -368,6 +370,7 @@ def _fill_fec(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
         "charges",
         "personnel_costs",
         "cost_of_goods",
+        *ledger.ACCOUNT_COLUMNS,
     ):
         out.loc[months, column] = part[column]
     out.loc[months, "fec_marketing_costs"] = part["sales_marketing_costs"]

@@ -26,7 +26,7 @@ import pandas as pd
 
 from kpi_xl.config import Config, FecConfig
 from kpi_xl.errors import InputFileError
-from kpi_xl.importers import textfile
+from kpi_xl.importers import ledger, textfile
 from kpi_xl.importers.amounts import AMOUNT_EXPECTED, parse_amounts
 from kpi_xl.importers.base import SourceFile
 from kpi_xl.importers.dates import DATE_EXPECTED, parse_dates
@@ -47,6 +47,7 @@ FEC_COLUMNS = (
     "personnel_costs",
     "cost_of_goods",
     "gross_margin",
+    *ledger.ACCOUNT_COLUMNS,
 )
 _SENS_DEBIT = {"D", "+1", "1", "+", "DEBIT"}
 _SENS_CREDIT = {"C", "-1", "-", "CREDIT"}
@@ -401,6 +402,7 @@ def _monthly(by_account: pd.DataFrame, fec: FecConfig) -> pd.DataFrame:
     revenue = monthly["revenue"]
     margin = (revenue - monthly["cost_of_goods"]) / revenue.where(revenue > 0)
     monthly["gross_margin"] = margin
+    monthly = monthly.join(ledger.monthly_accounts(by_account, monthly["revenue"]))
     return monthly[list(FEC_COLUMNS)].astype(np.float64).round(10)
 
 

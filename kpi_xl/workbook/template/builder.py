@@ -38,6 +38,7 @@ from kpi_xl.workbook.template import texts
 from kpi_xl.workbook.template.cached import FormulaCell, FormulaSource, canonical
 from kpi_xl.workbook.template.context import Context
 from kpi_xl.workbook.template.layout import Sheets
+from kpi_xl.workbook.template.sheets_accounts import accounts_values, write_accounts
 from kpi_xl.workbook.template.sheets_comments import write_comments
 from kpi_xl.workbook.template.sheets_dashboard import dashboard_values, write_dashboard
 from kpi_xl.workbook.template.sheets_data import kpis_sheet_values, write_inputs, write_kpis
@@ -122,6 +123,7 @@ def _write(workbook: Workbook, lang: str, settings: Settings, table: pd.DataFram
     write_inputs(ctx)
     write_kpis(ctx)
     write_dashboard(ctx)
+    write_accounts(ctx)
     write_comments(ctx)
     workbook.set_properties(
         {
@@ -160,6 +162,7 @@ def cell_values(
         values[key] = list(value) if isinstance(value, list) else value
     values.update(kpis_sheet_values(settings))
     values.update(dashboard_values(settings, values))
+    values.update(accounts_values(table, values))
     return values
 
 
@@ -222,7 +225,7 @@ def formula_cells(lang: str, settings: Settings, inputs: pd.DataFrame) -> list[F
 def _add_sheets(ctx: Context) -> None:
     """Sheets in reading order; the file opens on the Dashboard."""
     s = ctx.sheets
-    for name in (s.howto, s.dashboard, s.comments, s.settings, s.inputs, s.kpis):
+    for name in (s.howto, s.dashboard, s.comments, s.accounts, s.settings, s.inputs, s.kpis):
         ctx.workbook.add_worksheet(name)
     dashboard = ctx.sheet(s.dashboard)
     dashboard.activate()

@@ -112,6 +112,7 @@ class Sheets:
     inputs: str
     kpis: str
     comments: str
+    accounts: str = ""
 
     @classmethod
     def for_lang(cls, lang: str) -> Sheets:
@@ -122,6 +123,7 @@ class Sheets:
             texts.SHEET_INPUTS(lang),
             texts.SHEET_KPIS(lang),
             texts.SHEET_COMMENTS(lang),
+            texts.SHEET_ACCOUNTS(lang),
         )
 
 

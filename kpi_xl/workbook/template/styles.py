@@ -55,6 +55,7 @@ def unit_format(unit: Unit, lang: str, currency: str = "EUR", decimals: int = 0)
         Unit.COUNT: "#,##0",
         Unit.YEARS: "0.0",
         Unit.PER_YEAR: "0.0",
+        Unit.DAYS: '0 "jours"' if lang == "fr" else '0 "days"',
     }[unit]
 
 

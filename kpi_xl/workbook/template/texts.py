@@ -17,6 +17,7 @@ SHEET_SETTINGS = Text("Paramètres", "Settings")
 SHEET_INPUTS = Text("Saisies", "Inputs")
 SHEET_KPIS = Text("Indicateurs", "KPIs")
 SHEET_COMMENTS = Text("Avis clients", "Customer comments")
+SHEET_ACCOUNTS = Text("Comptes", "Accounts")
 
 TITLE = Text("Suivi mensuel des KPI", "Monthly KPI tracking")
 
@@ -65,6 +66,15 @@ HOWTO_LINES: tuple[tuple[Text, Text], ...] = (
             "mettre en avant.",
             "The fiscal year's latest NPS comments of detractors and promoters (filled by "
             "kpi-xl from your surveys): what to fix, what to highlight.",
+        ),
+    ),
+    (
+        Text("6. Comptes", "6. Accounts"),
+        Text(
+            "Ce que dit la comptabilité (FEC) : soldes intermédiaires de gestion de l'exercice "
+            "à date face à N-1, charges par nature, trésorerie, délais clients et fournisseurs.",
+            "What the books (FEC) say: the intermediate balances of the year to date against "
+            "last year, costs by nature, cash, customer and supplier payment delays.",
         ),
     ),
     (
@@ -204,4 +214,31 @@ UNIT_LABELS = {
     Unit.COUNT: Text("nombre", "count"),
     Unit.YEARS: Text("années", "years"),
     Unit.PER_YEAR: Text("par an", "per year"),
+    Unit.DAYS: Text("jours", "days"),
 }
+
+# Accounts (what the FEC says).
+ACCOUNTS_TITLE = Text("Comptes de l'exercice", "The year's accounts")
+ACCOUNTS_HINT = Text(
+    "Calculé depuis les saisies (remplies par kpi-xl depuis le FEC) : exercice à date, comparé "
+    "aux mêmes mois de l'exercice précédent.",
+    "Computed from the inputs (filled by kpi-xl from the FEC): year to date, compared with the "
+    "same months of the previous year.",
+)
+ACCOUNTS_CASCADE = Text("Soldes intermédiaires de gestion", "Intermediate balances (P&L cascade)")
+ACCOUNTS_NATURES = Text("Charges par nature", "Costs by nature")
+ACCOUNTS_MONTHLY = Text(
+    "Trésorerie, clients et fournisseurs, mois par mois",
+    "Cash, customers and suppliers, month by month",
+)
+ACCOUNTS_YTD = Text("Exercice à date", "Year to date")
+ACCOUNTS_PREV = Text("Mêmes mois N-1", "Same months last year")
+ACCOUNTS_GAP = Text("Écart", "Change")
+ACCOUNTS_GAP_PCT = Text("Écart %", "Change %")
+ACCOUNTS_SHARE = Text("% du CA", "% of revenue")
+ACCOUNTS_CHART_CASH = Text(
+    "Trésorerie fin de mois et variation du mois", "Cash at month end and net cash flow"
+)
+ACCOUNTS_CHART_DELAYS = Text(
+    "Délais de paiement clients et fournisseurs (jours)", "Customer and supplier payment days"
+)
