@@ -1,8 +1,13 @@
 """The portfolio runner: one report per client folder, clients in parallel processes.
 
 A portfolio is a folder with one sub-folder per client holding its exports
-and, optionally, its ``kpi_xl.toml``.  Each client is filled from the
-bundled template (in the client's language) into ``OUT/<client>.xlsx``.
+and, optionally, its ``kpi_xl.toml``.  A client's report ``OUT/<client>.xlsx``
+is refreshed in place when it exists (the ``refresh`` rules: only owned
+cells change, the previous version is kept as ``.bak``, an open workbook is
+left alone) and filled from the bundled template (in the client's
+language) when it does not; ``rebuild`` starts again from the template and
+keeps the old file as the backup.  A report newer than every input is
+skipped.
 
 Why processes: reading exports and computing KPIs is CPU-bound Python, so
 threads would share one core.  Each worker process parses the template once
@@ -10,7 +15,9 @@ threads would share one core.  Each worker process parses the template once
 gets, so the per-client cost is the real work, not start-up.  A client's
 error is caught in its worker and reported as ``failed`` with the message
 the command line would print; the others go on.  Outputs are written
-atomically, so an interrupted batch never leaves half a workbook.
+atomically, so an interrupted batch never leaves half a workbook.  Each
+result carries the report's figures, from which :mod:`kpi_xl.portfolio`
+writes the overview without reopening a report.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import csv
 import gc
 import io
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -28,16 +36,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from kpi_xl.catalog import Text
 from kpi_xl.config import find_config, load_config
 from kpi_xl.errors import KpiXlError
-from kpi_xl.report import fill_report
+from kpi_xl.pdf import Pages, PdfError, remove_pdf_temporaries, write_pdf
+from kpi_xl.report import ReportResult, fill_report, refresh_report
+from kpi_xl.safe_text import escape_formula, printable, readable
+from kpi_xl.workbook.figures import ReportFigures
 from kpi_xl.workbook.template.templates import template_path
+from kpi_xl.workbook.write.locks import backup_path
 from kpi_xl.workbook.write.writer import Template
 from kpi_xl.workbook.write.xlsx_package import write_atomic
 
-Status = Literal["ok", "skipped", "failed"]
+Status = Literal["ok", "ok, with warnings", "skipped", "failed"]
+WITH_WARNINGS: Status = "ok, with warnings"
+STATUS_TEXT: dict[str, Text] = {
+    "ok": Text("ok", "ok"),
+    WITH_WARNINGS: Text("ok, avec avertissements", WITH_WARNINGS),
+    "skipped": Text("à jour", "skipped"),
+    "failed": Text("échec", "failed"),
+}
 SUMMARY_NAME = "batch_summary.csv"
-SUMMARY_FIELDS = ("client", "status", "message", "output")
+SUMMARY_FIELDS = ("client", "status", "message", "warnings", "output")
+SUMMARY_HEADER = {
+    "fr": ("client", "statut", "message", "avertissements", "rapport"),
+    "en": SUMMARY_FIELDS,
+}
 
 #: Templates parsed in this process, by path (one parse per worker, not per client).
 _TEMPLATES: dict[Path, Template] = {}
@@ -45,22 +69,59 @@ _TEMPLATES: dict[Path, Template] = {}
 
 @dataclass(frozen=True)
 class Job:
-    """One client to fill."""
+    """One client to fill or refresh."""
 
     client: Path
     output: Path
     lang: str | None  # None: the client's config decides
     force: bool
     template: Path | None = None  # None: the bundled template of the language
+    rebuild: bool = False  # start again from the template (the old report kept as .bak)
+    pdf: Pages | None = None  # also write the report's PDF
 
 
 @dataclass(frozen=True)
 class ClientResult:
+    """What happened to one client; every text is printable (see :func:`.safe_text.printable`)."""
+
     client: str
     status: Status
     message: str
     output: Path | None
     seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
+    figures: ReportFigures | None = None  # what the report shows (None: skipped or failed)
+    lang: str = "fr"  # the client's language (config or --lang)
+
+    def status_text(self, lang: str) -> str:
+        """The status in ``lang``: ``ok``, ``ok, avec avertissements``, ``à jour``, ``échec``."""
+        return STATUS_TEXT[self.status](lang)
+
+
+def report_warnings(result: ReportResult) -> list[str]:
+    """The warnings of a written report (import and fiscal-year warnings).
+
+    The one place that knows where they live, so the source can change in one line.
+    """
+    return list(getattr(result, "warnings", None) or result.exports.warnings)
+
+
+def report_name(client: Path) -> str:
+    """The report's file name: the client folder's name, made valid Unicode, ``.xlsx``."""
+    return printable(client.name) + ".xlsx"
+
+
+def check_out_dir(out_dir: Path, clients: list[Path]) -> None:
+    """Refuse an output folder inside a client's folder (the next batch would read it)."""
+    out = Path(out_dir).resolve()
+    for client in clients:
+        if out.is_relative_to(client.resolve()):
+            raise KpiXlError(
+                f"{printable(str(out_dir))}: the reports would go inside the client folder "
+                f"{printable(str(client))}, which holds that client's exports.\n"
+                "  What to do: choose --out outside every client folder (for example "
+                "beside the portfolio, or a folder of its own inside it)"
+            )
 
 
 def find_clients(portfolio: Path, out_dir: Path | None = None) -> list[Path]:
@@ -114,27 +175,70 @@ def init_worker(templates: list[Path]) -> None:
 
 
 def run_client(job: Job) -> ClientResult:
-    """Fill one client's report; never raises for a client's own problem."""
+    """Fill or refresh one client's report; never raises for a client's own problem."""
     start = time.perf_counter()
-    name = job.client.name
+    name = printable(job.client.name)
+    lang = job.lang or "fr"
     try:
         config_path = find_config(job.client)
         config = load_config(config_path)
-        tpl_path = job.template or template_path(job.lang or config.language)
-        if not job.force and _up_to_date(job.output, job.client, tpl_path, config_path):
-            return ClientResult(name, "skipped", "up to date", job.output)
-        company = config.company or name  # the config's company, else the folder's name
-        result = fill_report(job.client, job.output, _template(tpl_path), company=company)
-        months = result.summary.months
-        span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
-        return ClientResult(name, "ok", f"{len(months)} months ({span})", job.output,
-                            time.perf_counter() - start)  # fmt: skip
+        lang = job.lang or config.language
+        tpl_path = job.template or template_path(lang)
+        skip = not (job.force or job.rebuild)
+        if skip and _up_to_date(job.output, job.client, tpl_path, config_path):
+            return ClientResult(name, "skipped", _text(lang, "à jour", "up to date"), job.output,
+                                lang=lang)  # fmt: skip
+        company = config.company or readable(job.client.name)
+        result = _write_report(job, tpl_path, company)
+        warnings = [printable(w) for w in report_warnings(result)]
+        if job.pdf:
+            warnings += _pdf(job, lang)
+        status: Status = WITH_WARNINGS if warnings else "ok"
+        return ClientResult(name, status, _done(result, lang), job.output,
+                            time.perf_counter() - start, tuple(warnings),
+                            result.summary.figures, lang)  # fmt: skip
     except (KpiXlError, OSError) as exc:
         message = str(exc) if isinstance(exc, KpiXlError) else f"{exc.filename}: {exc.strerror}"
-        return ClientResult(name, "failed", message, None, time.perf_counter() - start)
+        return ClientResult(name, "failed", printable(message), None,
+                            time.perf_counter() - start, lang=lang)  # fmt: skip
     except Exception as exc:  # a bug must not stop the other clients either
-        return ClientResult(name, "failed", f"internal error: {exc!r} (please report it)", None,
-                            time.perf_counter() - start)  # fmt: skip
+        return ClientResult(name, "failed", printable(f"internal error: {exc!r} (please report it)"),
+                            None, time.perf_counter() - start, lang=lang)  # fmt: skip
+
+
+def _write_report(job: Job, tpl_path: Path, company: str) -> ReportResult:
+    """Refresh the existing report, or fill a new one (``rebuild``: the old one kept as .bak)."""
+    if job.output.exists() and not job.rebuild:
+        return refresh_report(job.output, job.client, company=company)
+    if job.output.exists():
+        saved = backup_path(job.output)
+        tmp = saved.with_name(saved.name + ".tmp")
+        shutil.copy2(job.output, tmp)
+        os.replace(tmp, saved)
+    return fill_report(job.client, job.output, _template(tpl_path), company=company)
+
+
+def _pdf(job: Job, lang: str) -> list[str]:
+    """Write the report's PDF; a failure is the client's warning, not its failure."""
+    assert job.pdf is not None
+    try:
+        write_pdf(job.output, job.pdf)
+    except (PdfError, OSError) as exc:
+        return [printable(_text(lang, "PDF non écrit : ", "PDF not written: ") + str(exc))]
+    return []
+
+
+def _text(lang: str, fr: str, en: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def _done(result: ReportResult, lang: str) -> str:
+    """What was written, in the client's language: ``9 months (2025-01 to 2025-09)``."""
+    months = result.summary.months
+    if not months:
+        return _text(lang, "aucun mois avec des données", "no month with data")
+    span = f"{months[0]:%Y-%m} {_text(lang, 'à', 'to')} {months[-1]:%Y-%m}"
+    return f"{len(months)} {_text(lang, 'mois', 'months')} ({span})"
 
 
 def remove_stale_temporaries(out_dir: Path) -> None:
@@ -142,6 +246,7 @@ def remove_stale_temporaries(out_dir: Path) -> None:
     for path in out_dir.glob(".*.xlsx.*.tmp"):
         with contextlib.suppress(OSError):
             path.unlink()
+    remove_pdf_temporaries(out_dir)
 
 
 def run_batch(
@@ -152,6 +257,8 @@ def run_batch(
     lang: str | None = None,
     template: Path | None = None,
     on_done: Callable[[ClientResult], None] | None = None,
+    rebuild: bool = False,
+    pdf: Pages | None = None,
 ) -> list[ClientResult]:
     """Fill every client of ``portfolio`` into ``out_dir``.
 
@@ -171,6 +278,10 @@ def run_batch(
         A template instead of the bundled ones.
     on_done : callable, optional
         Called with each :class:`ClientResult` as it completes (progress bar).
+    rebuild : bool
+        Start every report again from the template (the old one kept as ``.bak``).
+    pdf : "dashboard" or "all", optional
+        Also write each report's PDF (LibreOffice).
 
     Returns
     -------
@@ -179,16 +290,18 @@ def run_batch(
     """
     out_dir = Path(out_dir)
     clients = find_clients(portfolio, out_dir)
+    check_out_dir(out_dir, clients)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not os.access(out_dir, os.W_OK):
         raise KpiXlError(f"{out_dir}: the output folder is read-only; choose another --out")
     remove_stale_temporaries(out_dir)
-    work = [Job(c, out_dir / f"{c.name}.xlsx", lang, force, template) for c in clients]
+    work = [Job(c, out_dir / report_name(c), lang, force, template, rebuild, pdf) for c in clients]
     jobs = max(1, jobs or os.cpu_count() or 1)
-    results: dict[str, ClientResult] = {}
+    results: dict[Path, ClientResult] = {}
+    by_name = {printable(c.name): c for c in clients}
 
     def done(result: ClientResult) -> None:
-        results[result.client] = result
+        results[by_name[result.client]] = result
         if on_done is not None:
             on_done(result)
 
@@ -202,7 +315,7 @@ def run_batch(
             _run_pool(work, jobs, templates, done)
         finally:
             gc.unfreeze()
-    return [results[c.name] for c in clients]
+    return [results[c] for c in clients]
 
 
 def _run_pool(
@@ -219,27 +332,42 @@ def _run_pool(
                 job = futures[future]
                 done(
                     ClientResult(
-                        job.client.name, "failed", f"the worker process died ({exc})", None
+                        printable(job.client.name), "failed",
+                        f"the worker process died ({exc})", None, lang=job.lang or "fr",
                     )
-                )
+                )  # fmt: skip
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)  # outputs are atomic: nothing half-written
         raise
     pool.shutdown()
 
 
+def batch_language(results: list[ClientResult], lang: str | None = None) -> str:
+    """The language of the summary and overview: ``lang``, else most clients' language."""
+    if lang is not None:
+        return lang
+    langs = [r.lang for r in results]
+    return max(sorted(set(langs)), key=langs.count) if langs else "fr"
+
+
 def summary_csv(results: list[ClientResult], lang: str = "fr") -> str:
-    """The summary as CSV: ``;``-separated in French (what French Excel opens), else ``,``."""
+    """The summary as CSV: ``;``-separated in French (what French Excel opens), else ``,``.
+
+    Every cell is escaped against formula injection (a client folder named
+    ``=HYPERLINK(...)`` stays text in Excel).
+    """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if lang == "fr" else ",", lineterminator="\n")
-    writer.writerow(SUMMARY_FIELDS)
+    writer.writerow(SUMMARY_HEADER.get(lang, SUMMARY_FIELDS))
     for r in results:
-        writer.writerow((r.client, r.status, r.message, "" if r.output is None else r.output))
+        row = (r.client, r.status_text(lang), r.message, " | ".join(r.warnings),
+               "" if r.output is None else str(r.output))  # fmt: skip
+        writer.writerow([escape_formula(printable(cell)) for cell in row])
     return out.getvalue()
 
 
 def write_summary(results: list[ClientResult], out_dir: Path, lang: str = "fr") -> Path:
-    """``batch_summary.csv`` (client, status, message, output), written atomically."""
+    """``batch_summary.csv`` (client, status, message, warnings, output), written atomically."""
     path = Path(out_dir) / SUMMARY_NAME
     write_atomic(path, summary_csv(results, lang).encode("utf-8-sig"))
     return path

@@ -20,6 +20,7 @@ import pandas as pd
 
 from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.errors import InputFileError, WorkbookError
+from kpi_xl.identity import check_owner, client_id
 from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
 from kpi_xl.workbook.write.writer import (
     SettingsUpdate,
@@ -141,6 +142,7 @@ def fill_report(
         currency=config.currency,
         fy_start=dt.date(first.year, first.month, 1),
         targets=dict(config.targets),
+        client_id=client_id(exports, company_name(config, company)),
     )
     summary = fill(template, table, Path(out), update, exports.comments)
     return ReportResult(summary, exports, table)
@@ -152,11 +154,15 @@ def refresh_report(
     *,
     config_path: Path | None = None,
     backup: bool = True,
+    force: bool = False,
+    company: str | None = None,
 ) -> ReportResult:
     """Refresh ``workbook`` in place from the exports of ``exports_dir``.
 
     The workbook's own months decide which fiscal year is read; a month the
-    exports do not cover is left as it is.
+    exports do not cover is left as it is.  Exports of another company than
+    the report's (``set_client_id``: SIREN, else ``company`` or the config's)
+    are refused unless ``force``.
     """
     if not Path(workbook).is_file():
         raise WorkbookError(
@@ -167,10 +173,14 @@ def refresh_report(
     _check_output(Path(workbook), exports_dir, None)
     opened = Workbook(Path(workbook))
     months = opened.months()
-    _, exports = load_inputs(exports_dir, config_path)
+    config, exports = load_inputs(exports_dir, config_path)
+    found = client_id(exports, company_name(config, company))
+    owner = check_owner(Path(workbook), opened.client_id(), found, force)
     table = fiscal_year_table(exports.monthly, months[0].year, months[0].month)
     _check_has_data(table, exports, Path(exports_dir))
+    update = None if owner is None else SettingsUpdate(client_id=owner)
     summary = refresh(
-        Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments
-    )
+        Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments,
+        update=update,
+    )  # fmt: skip
     return ReportResult(summary, exports, table)

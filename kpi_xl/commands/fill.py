@@ -9,6 +9,7 @@ from typing import Any
 
 from kpi_xl import catalog
 from kpi_xl.config import find_config, load_config
+from kpi_xl.pdf import PAGES, soffice, write_pdf
 from kpi_xl.report import ReportResult, fill_report
 from kpi_xl.workbook.template.templates import template_path
 
@@ -48,6 +49,9 @@ def register(sub: Any) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--company", metavar="NAME", help="company name for the Settings sheet")
+    p.add_argument("--pdf", nargs="?", const="dashboard", choices=PAGES, metavar="all",
+                   help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
+                   "sheet), with LibreOffice")  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -65,9 +69,13 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.suffix:
         out = out.with_suffix(".xlsx")
+    if args.pdf:
+        soffice()  # before any work: says how to install LibreOffice when it is missing
     result = fill_report(args.source, out, template, year=args.year, config_path=args.config,
                          company=args.company)  # fmt: skip
     for warning in result.exports.warnings:
         print(f"note: {warning}", file=sys.stderr)
     print(describe(result, out))
+    if args.pdf:
+        print(f"PDF: {write_pdf(out, args.pdf)}")
     return 0

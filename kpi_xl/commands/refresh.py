@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kpi_xl.pdf import PAGES, soffice, write_pdf
 from kpi_xl.report import refresh_report
 
 HELP = "update an existing KPI workbook in place after new exports arrive"
@@ -38,12 +39,19 @@ def register(sub: Any) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--no-backup", action="store_true", help="do not keep WORKBOOK.bak")
+    p.add_argument("--pdf", nargs="?", const="dashboard", choices=PAGES, metavar="all",
+                   help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
+                   "sheet), with LibreOffice")  # fmt: skip
+    p.add_argument("--force", action="store_true",
+                   help="refresh even with another company's exports (SIREN or name)")  # fmt: skip
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.pdf:
+        soffice()  # before any work: says how to install LibreOffice when it is missing
     result = refresh_report(args.workbook, args.source, config_path=args.config,
-                            backup=not args.no_backup)  # fmt: skip
+                            backup=not args.no_backup, force=args.force)  # fmt: skip
     for warning in result.exports.warnings:
         print(f"note: {warning}", file=sys.stderr)
     s = result.summary
@@ -52,4 +60,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.workbook}: {changed} (months in the exports: {months})")
     if s.backup is not None:
         print(f"previous version kept as {s.backup}")
+    if args.pdf:
+        print(f"PDF: {write_pdf(args.workbook, args.pdf)}")
     return 0

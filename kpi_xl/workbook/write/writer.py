@@ -33,6 +33,7 @@ workbook once and fills it many times (batch), :func:`fill` and
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -123,7 +124,7 @@ class Template:
         """Write a new report at ``dest`` (atomically) from monthly ``data``; see :func:`fill`."""
         blob, summary = self.render(data, update, comments)
         write_atomic(Path(dest), blob)
-        return WriteSummary(Path(dest), summary.months, summary.cells, summary.settings)
+        return dataclasses.replace(summary, path=Path(dest))
 
 
 def fill(
@@ -171,6 +172,7 @@ def refresh(
     backup: bool = True,
     workbook: Workbook | None = None,
     comments: pd.DataFrame | None = None,
+    update: SettingsUpdate | None = None,
 ) -> WriteSummary:
     """Update a report in place with new monthly ``data``, changing only owned cells.
 
@@ -188,6 +190,9 @@ def refresh(
         The same file already opened (to read its months first).
     comments : DataFrame, optional
         NPS survey comments, as for :func:`fill` (None keeps the ``nps_*`` cells).
+    update : SettingsUpdate, optional
+        Settings to write (a refresh writes only ``client_id``, into a report
+        that does not know whose it is yet).
 
     Returns
     -------
@@ -203,7 +208,7 @@ def refresh(
     path = Path(path)
     check_not_open(path)
     workbook = workbook or Workbook(path)
-    plan = plan_edits(workbook, data, only_changes=True, comments=comments)
+    plan = plan_edits(workbook, data, update, only_changes=True, comments=comments)
     edits, summary = plan.cells, plan.summary
     saved: Path | None = None
     if not edits and full_calc_on_load(workbook.workbook_xml) == workbook.workbook_xml:
@@ -214,4 +219,4 @@ def refresh(
         shutil.copy2(path, tmp)
         os.replace(tmp, saved)
     save(workbook, path, edits, template_charts(workbook, summary.settings.lang, plan))
-    return WriteSummary(path, summary.months, summary.cells, summary.settings, saved)
+    return dataclasses.replace(summary, path=path, backup=saved)
