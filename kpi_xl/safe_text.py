@@ -39,14 +39,15 @@ def printable(text: str) -> str:
 def readable(folder_name: str) -> str:
     """A folder name as a company name: ``boulangerie_martin`` -> ``Boulangerie Martin``.
 
-    Only a slug (no space, words joined by ``_`` or ``-``) is rewritten; a
-    name already written for people (``Dupont & Fils``) is kept as it is.
+    Only a slug (no space, words joined by ``_`` or ``-``) is rewritten, and
+    only its lower-case words; a name already written for people (``Dupont &
+    fils``) is kept as it is.
 
     >>> readable("Dupont & fils")
     'Dupont & fils'
     """
     name = printable(folder_name)
-    if " " in name or not any(c in name for c in "_-"):
+    if " " in name:
         return name
     words = name.replace("_", " ").replace("-", " ").split()
-    return " ".join(w[:1].upper() + w[1:] for w in words) or name
+    return " ".join(w.capitalize() if w.islower() and w[0].isalpha() else w for w in words) or name
