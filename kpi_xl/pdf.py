@@ -16,6 +16,7 @@ import atexit
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -133,22 +134,37 @@ def _profile() -> Path:
 def _convert(exe: str, source: Path, out_dir: Path, timeout: float, report: Path) -> Path:
     cmd = [exe, f"-env:UserInstallation={_profile().as_uri()}", "--headless", "--norestore",
            "--convert-to", "pdf", "--outdir", str(out_dir), str(source)]  # fmt: skip
+    # A session of its own: on a timeout the whole LibreOffice process group is stopped.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)  # fmt: skip
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        _stop(proc)
         raise PdfError(
             f"{report}: LibreOffice took more than {timeout:g} s to write the PDF; no PDF "
             "written.\n  What to do: close other LibreOffice windows and run the command again"
         ) from None
     out = out_dir / f"{source.stem}.pdf"
     if proc.returncode != 0 or not out.is_file():
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        detail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
         raise PdfError(
             f"{report}: LibreOffice could not write the PDF (exit {proc.returncode}: "
             f"{detail[0]}); no PDF written.\n  What to do: open the report in LibreOffice to "
             "check it, then run the command again"
         )
     return out
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Kill a conversion and every process it started."""
+    killpg = getattr(os, "killpg", None)
+    with contextlib.suppress(OSError):
+        if killpg is not None:
+            killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    proc.communicate()
 
 
 def remove_pdf_temporaries(folder: Path) -> None:
