@@ -190,7 +190,7 @@ def run_client(job: Job) -> ClientResult:
                                 lang=lang)  # fmt: skip
         company = config.company or readable(job.client.name)
         result = _write_report(job, tpl_path, company)
-        warnings = [printable(w) for w in report_warnings(result)]
+        warnings = [printable(w) for w in report_warnings(result)] + _new_year(result, lang)
         if job.pdf:
             warnings += _pdf(job, lang)
         status: Status = WITH_WARNINGS if warnings else "ok"
@@ -209,13 +209,34 @@ def run_client(job: Job) -> ClientResult:
 def _write_report(job: Job, tpl_path: Path, company: str) -> ReportResult:
     """Refresh the existing report, or fill a new one (``rebuild``: the old one kept as .bak)."""
     if job.output.exists() and not job.rebuild:
-        return refresh_report(job.output, job.client, company=company)
+        result = refresh_report(job.output, job.client, company=company)
+        if not result.summary.cells:
+            os.utime(job.output)  # checked and already right: up to date until the next export
+        return result
     if job.output.exists():
         saved = backup_path(job.output)
         tmp = saved.with_name(saved.name + ".tmp")
         shutil.copy2(job.output, tmp)
         os.replace(tmp, saved)
     return fill_report(job.client, job.output, _template(tpl_path), company=company)
+
+
+def _new_year(result: ReportResult, lang: str) -> list[str]:
+    """A warning when the exports reach past the report's fiscal year (a refresh keeps its year)."""
+    figures = result.summary.figures
+    filled = result.exports.monthly.dropna(how="all").index
+    if figures is None or not len(filled) or filled.max().date() <= figures.fy_end:
+        return []
+    return [
+        _text(
+            lang,
+            f"les exports vont jusqu'à {filled.max():%Y-%m}, après l'exercice de ce rapport "
+            f"(fin {figures.fy_end:%Y-%m}) : pour le nouvel exercice, kpi-xl batch --rebuild "
+            "ou kpi-xl fill",
+            f"the exports reach {filled.max():%Y-%m}, past this report's fiscal year (ending "
+            f"{figures.fy_end:%Y-%m}): for the new year, kpi-xl batch --rebuild or kpi-xl fill",
+        )
+    ]
 
 
 def _pdf(job: Job, lang: str) -> list[str]:

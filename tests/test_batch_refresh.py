@@ -218,3 +218,32 @@ def test_older_reports_without_a_client_cell_still_refresh(tmp_path: Path) -> No
     del wb.defined_names["set_client_id"]  # as the templates before the client cell
     wb.save(report)
     assert main(["refresh", str(report), "--from", str(_fec_of(tmp_path, "1" * 9, "x"))]) == 0
+
+
+def test_exports_past_the_report_year_are_a_warning_not_a_silent_gap(tmp_path: Path) -> None:
+    folder, out = tmp_path / "pf", tmp_path / "out"
+    _exports(folder / "dupont", "Dupont", 11, SEPTEMBER)
+    out.mkdir()
+    year_2024 = ["fill", "--from", str(folder / "dupont"), "--year", "2024"]
+    assert main([*year_2024, "--out", str(out / "dupont.xlsx")]) == 0
+    (result,) = run_batch(folder, out, jobs=1, force=True)
+    assert result.status == "ok, with warnings"
+    assert "2025-09" in result.warnings[-1] and "--rebuild" in result.warnings[-1]
+    assert result.status_text("fr") == "ok, avec avertissements"
+
+
+def test_a_default_slot_keeps_its_kpi_when_no_other_kpi_has_data() -> None:
+    from kpi_xl.monthly import compute_kpis
+    from kpi_xl.workbook.template.builder import empty_inputs
+    from kpi_xl.workbook.write.focus import focus_with_data
+
+    inputs = empty_inputs()
+    inputs.loc[:, "revenue"] = 100.0
+    inputs.loc[:, "net_profit"] = 10.0
+    result = compute_kpis(inputs)
+    default = ("conversion_rate", "cac", "revenue_growth", "retention_rate", "net_margin")
+    focus = focus_with_data(default, result, {1, 2, 3, 4, 5})
+    assert focus == default  # net margin is the only KPI with data, and already shown
+    moved = focus_with_data(("conversion_rate", "cac", "", "", ""), result, {1, 2})
+    assert moved == ("net_margin", "cac", "", "", "")
+    assert focus_with_data(("conversion_rate",) * 1, result, set()) == ("conversion_rate",)

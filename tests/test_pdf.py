@@ -11,8 +11,10 @@ import pytest
 from libreoffice import require_soffice
 from test_writer_workbooks import defined_values
 
-from kpi_xl import pdf, sample_data
+from kpi_xl import catalog, pdf, sample_data
+from kpi_xl.catalog import Unit
 from kpi_xl.cli import main
+from kpi_xl.workbook.template import layout
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -140,3 +142,45 @@ def test_a_conversion_over_the_timeout_is_stopped(
     with pytest.raises(pdf.PdfError, match=r"more than 0\.5 s"):
         pdf.write_pdf(report, timeout=0.5)
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_every_template_sheet_prints_on_a4_one_page_wide() -> None:
+    from kpi_xl.workbook.template.templates import template_path
+
+    for lang in ("fr", "en"):
+        wb = openpyxl.load_workbook(template_path(lang))
+        for ws in wb.worksheets:
+            assert ws.page_setup.paperSize == 9, ws.title
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            assert ws.page_setup.fitToWidth in (None, 1), ws.title  # absent: 1 (OOXML default)
+        dashboard = wb.worksheets[1]
+        last = layout.DASH_LAST_PRINT_ROW + 1
+        assert str(dashboard.print_area).endswith(f"!$A$1:$H${last}")  # helpers (J on) never print
+        assert layout.DASH_COL_HELP_ROW > layout.DASH_LAST_PRINT_COL == 7
+        inputs = wb["Saisies" if lang == "fr" else "Inputs"]
+        assert inputs.print_title_rows == "$1:$4" and inputs.print_title_cols == "$A:$C"
+
+
+def test_a_change_of_a_rate_is_shown_in_points(exports: Path, tmp_path: Path) -> None:
+    report = tmp_path / "r.xlsx"
+    assert main(["fill", "--from", str(exports), "--out", str(report)]) == 0
+    wb = openpyxl.load_workbook(report, data_only=True)
+    rates = 0
+    for slot in range(1, 6):
+        name = defined_values(wb, f"dash_{slot}_name")[0]
+        kpi = catalog.get(str(name))
+        change = defined_values(wb, f"dash_{slot}_change")[0]
+        kpi_change = defined_values(wb, f"kpi_{kpi.id}_change")[0]
+        if isinstance(change, float) and kpi.unit is Unit.RATIO:
+            assert change == pytest.approx(kpi_change * 100)
+            rates += 1
+        elif isinstance(change, float):
+            assert change == pytest.approx(kpi_change)
+    assert rates >= 1
+    formats = [
+        rule.dxf.numFmt.formatCode
+        for rng in wb.worksheets[1].conditional_formatting
+        for rule in rng.rules
+        if rule.dxf is not None and rule.dxf.numFmt is not None
+    ]
+    assert '+0.0" pt";-0.0" pt";0.0" pt"' in formats
