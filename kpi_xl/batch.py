@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import gc
+import hashlib
 import io
 import os
 import shutil
@@ -107,8 +108,15 @@ def report_warnings(result: ReportResult) -> list[str]:
 
 
 def report_name(client: Path) -> str:
-    """The report's file name: the client folder's name, made valid Unicode, ``.xlsx``."""
-    return printable(client.name) + ".xlsx"
+    """The report's file name: the client folder's name, ``.xlsx``.
+
+    A name that is not valid UTF-8 gets the replacement character and a
+    short digest of its bytes, so two such clients never share a report.
+    """
+    name = printable(client.name)
+    if name != client.name:
+        name += "_" + hashlib.sha1(os.fsencode(client.name)).hexdigest()[:6]
+    return name + ".xlsx"
 
 
 def check_out_dir(out_dir: Path, clients: list[Path]) -> None:
@@ -319,16 +327,15 @@ def run_batch(
     work = [Job(c, out_dir / report_name(c), lang, force, template, rebuild, pdf) for c in clients]
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: dict[Path, ClientResult] = {}
-    by_name = {printable(c.name): c for c in clients}
 
-    def done(result: ClientResult) -> None:
-        results[by_name[result.client]] = result
+    def done(job: Job, result: ClientResult) -> None:
+        results[job.client] = result
         if on_done is not None:
             on_done(result)
 
     if jobs == 1 or len(work) <= 1:
         for job in work:
-            done(run_client(job))
+            done(job, run_client(job))
     else:
         templates = [template] if template else [template_path(x) for x in ("fr", "en")]
         gc.freeze()  # forked workers then share the parent's objects without copying pages
@@ -340,7 +347,7 @@ def run_batch(
 
 
 def _run_pool(
-    work: list[Job], jobs: int, templates: list[Path], done: Callable[[ClientResult], None]
+    work: list[Job], jobs: int, templates: list[Path], done: Callable[[Job, ClientResult], None]
 ) -> None:
     """Run the jobs in worker processes; a dead worker fails its clients, not the batch."""
     pool = ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(templates,))
@@ -348,14 +355,15 @@ def _run_pool(
         futures = {pool.submit(run_client, j): j for j in work}
         for future in as_completed(futures):
             try:
-                done(future.result())
+                done(futures[future], future.result())
             except BrokenProcessPool as exc:
                 job = futures[future]
                 done(
+                    job,
                     ClientResult(
                         printable(job.client.name), "failed",
                         f"the worker process died ({exc})", None, lang=job.lang or "fr",
-                    )
+                    ),
                 )  # fmt: skip
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)  # outputs are atomic: nothing half-written
