@@ -272,7 +272,8 @@ def _done(result: ReportResult, lang: str) -> str:
 
 def remove_stale_temporaries(out_dir: Path) -> None:
     """Temporary files an interrupted run left behind (``.<name>.xlsx.<random>.tmp``)."""
-    for path in out_dir.glob(".*.xlsx.*.tmp"):
+    for path in (*out_dir.glob(".*.xlsx.*.tmp"), *out_dir.glob(f".{SUMMARY_NAME}.*.tmp"),
+                 *out_dir.glob("..kpi_xl_portfolio.json.*.tmp")):  # fmt: skip
         with contextlib.suppress(OSError):
             path.unlink()
     remove_pdf_temporaries(out_dir)

@@ -53,7 +53,7 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="where reports go")
     p.add_argument("--jobs", type=int, metavar="N",
                    help=f"parallel processes (default: the CPU count, {os.cpu_count()})")  # fmt: skip
-    p.add_argument("--force", action="store_true", help="rewrite up-to-date reports too")
+    p.add_argument("--force", action="store_true", help="refresh up-to-date reports too")
     p.add_argument("--lang", choices=catalog.LANGS,
                    help="language of every report (default: each client's config, else fr)")  # fmt: skip
     p.add_argument("--rebuild", action="store_true",

@@ -22,6 +22,8 @@ you typed by hand), keep what the workbook has.
 The previous file is kept as WORKBOOK.bak (rename it to .xlsx to open it).
 The workbook must be closed: if Excel or LibreOffice has it open (a
 ~$name.xlsx or .~lock.name# file next to it), nothing is written.
+Exports of another company than the report's (its SIREN, else its name,
+on the Settings sheet) are refused unless --force.
 """
 EPILOG = """\
 examples:
