@@ -40,6 +40,7 @@ from typing import Literal
 from kpi_xl.catalog import Text
 from kpi_xl.config import find_config, load_config
 from kpi_xl.errors import KpiXlError
+from kpi_xl.paths import check_output_folder
 from kpi_xl.pdf import Pages, PdfError, remove_pdf_temporaries, write_pdf
 from kpi_xl.report import ReportResult, fill_report, refresh_report
 from kpi_xl.safe_text import escape_formula, printable, readable
@@ -79,6 +80,7 @@ class Job:
     template: Path | None = None  # None: the bundled template of the language
     rebuild: bool = False  # start again from the template (the old report kept as .bak)
     pdf: Pages | None = None  # also write the report's PDF
+    until: str | None = None  # "YYYY-MM": every report's last month (None: each client's)
 
 
 @dataclass(frozen=True)
@@ -100,11 +102,8 @@ class ClientResult:
 
 
 def report_warnings(result: ReportResult) -> list[str]:
-    """The warnings of a written report (import and fiscal-year warnings).
-
-    The one place that knows where they live, so the source can change in one line.
-    """
-    return list(getattr(result, "warnings", None) or result.exports.warnings)
+    """The warnings of a written report (import, exercise and left-out inputs)."""
+    return list(result.warnings)
 
 
 def report_name(client: Path) -> str:
@@ -206,7 +205,8 @@ def run_client(job: Job) -> ClientResult:
                             time.perf_counter() - start, tuple(warnings),
                             result.summary.figures, lang)  # fmt: skip
     except (KpiXlError, OSError) as exc:
-        message = str(exc) if isinstance(exc, KpiXlError) else f"{exc.filename}: {exc.strerror}"
+        where = exc.filename if isinstance(exc, OSError) and exc.filename else job.output
+        message = str(exc) if isinstance(exc, KpiXlError) else f"{where}: {exc.strerror or exc}"
         return ClientResult(name, "failed", printable(message), None,
                             time.perf_counter() - start, lang=lang)  # fmt: skip
     except Exception as exc:  # a bug must not stop the other clients either
@@ -217,7 +217,7 @@ def run_client(job: Job) -> ClientResult:
 def _write_report(job: Job, tpl_path: Path, company: str) -> ReportResult:
     """Refresh the existing report, or fill a new one (``rebuild``: the old one kept as .bak)."""
     if job.output.exists() and not job.rebuild:
-        result = refresh_report(job.output, job.client, company=company)
+        result = refresh_report(job.output, job.client, company=company, until=job.until)
         if not result.summary.cells:
             os.utime(job.output)  # checked and already right: up to date until the next export
         return result
@@ -226,7 +226,8 @@ def _write_report(job: Job, tpl_path: Path, company: str) -> ReportResult:
         tmp = saved.with_name(saved.name + ".tmp")
         shutil.copy2(job.output, tmp)
         os.replace(tmp, saved)
-    return fill_report(job.client, job.output, _template(tpl_path), company=company)
+    return fill_report(job.client, job.output, _template(tpl_path), company=company,
+                       until=job.until)  # fmt: skip
 
 
 def _new_year(result: ReportResult, lang: str) -> list[str]:
@@ -289,6 +290,7 @@ def run_batch(
     on_done: Callable[[ClientResult], None] | None = None,
     rebuild: bool = False,
     pdf: Pages | None = None,
+    until: str | None = None,
 ) -> list[ClientResult]:
     """Fill every client of ``portfolio`` into ``out_dir``.
 
@@ -312,6 +314,8 @@ def run_batch(
         Start every report again from the template (the old one kept as ``.bak``).
     pdf : "dashboard" or "all", optional
         Also write each report's PDF (LibreOffice).
+    until : str, optional
+        Every report's last month, ``"YYYY-MM"`` (default: each client's).
 
     Returns
     -------
@@ -319,13 +323,17 @@ def run_batch(
         One per client, in client order.
     """
     out_dir = Path(out_dir)
+    check_output_folder(out_dir)
     clients = find_clients(portfolio, out_dir)
     check_out_dir(out_dir, clients)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not os.access(out_dir, os.W_OK):
         raise KpiXlError(f"{out_dir}: the output folder is read-only; choose another --out")
     remove_stale_temporaries(out_dir)
-    work = [Job(c, out_dir / report_name(c), lang, force, template, rebuild, pdf) for c in clients]
+    work = [
+        Job(c, out_dir / report_name(c), lang, force, template, rebuild, pdf, until)
+        for c in clients
+    ]
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: dict[Path, ClientResult] = {}
 

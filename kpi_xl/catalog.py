@@ -673,7 +673,11 @@ KPIS: tuple[Kpi, ...] = (
         formula=_t("% de promoteurs - % de détracteurs", "% promoters - % detractors"),
         functions=(
             Function("nps", "KPI_NPS", (
-                _arg("scores", "Plage des réponses de 0 à 10", "Range of 0-10 answers",
+                _arg("scores",
+                     "Réponses de 0 à 10. Lite/Server dans Excel Windows lit un vide comme 0 : "
+                     'FILTRE(B2:B500;B2:B500<>"") ou NPS_COUNTS',
+                     "0-10 answers. Lite/Server in Excel for Windows reads a blank as 0: "
+                     'FILTER(B2:B500,B2:B500<>"") or NPS_COUNTS',
                      Unit.COUNT, is_range=True),
             ), _t("NPS de -100 à +100 à partir des réponses",
                   "NPS from -100 to +100 from raw answers")),

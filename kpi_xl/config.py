@@ -6,14 +6,17 @@ naming it, so a typo never silently does nothing.  Schema (defaults shown)::
 
     company = "Maison Lavande SAS"   # the report's title
     currency = "EUR"                 # shown in the report's amounts
-    language = "fr"                  # "fr" or "en": labels of the outputs
+    language = "fr"                  # "fr" or "en": labels of the outputs; default:
+                                     #   the system's (LC_ALL, LC_MESSAGES, LANG)
     fiscal_year_start_month = 9      # 1 = January ... 9 = September; default: the
                                      #   FEC's closing month + 1, else January
     trailing_months = 12             # window of an "active" customer (orders)
+    until = "2025-10"                # last month of the report (default: the FEC's last
+                                     #   month with P&L entries, else the last with data)
     ignore = ["notes.txt"]           # file-name patterns of the folder to skip
 
     [targets]                        # your target per KPI id (see the catalog)
-    conversion_rate = 0.03
+    conversion_rate = 0.03           # a rate: a fraction (0.03) or a text "3 %" / "3,5 %"
 
     [csv]                            # force what is otherwise detected
     encoding = "cp1252"              # else: BOM, UTF-8, then cp1252/ISO-8859-15
@@ -22,7 +25,8 @@ naming it, so a typo never silently does nothing.  Schema (defaults shown)::
     date_format = "%d/%m/%Y"         # else: detected (AAAAMMJJ, ISO, JJ/MM/AAAA...)
 
     [fec]
-    opening_journals = ["AN", "ANO", "RAN"]      # left out of every figure
+    opening_journals = ["AN", "ANO", "RAN", "AD"]   # left out of every figure (a journal
+                                                 #   labelled "A nouveaux"/"Reprise" too)
     revenue_accounts = ["70"]                    # credit - debit
     marketing_accounts = ["623"]                 # sales & marketing costs
     personnel_accounts = ["64"]
@@ -60,6 +64,8 @@ Account lists are prefixes: ``"623"`` matches 6231, 6234000... .
 from __future__ import annotations
 
 import codecs
+import math
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -67,6 +73,7 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar, cast
 
 from kpi_xl.errors import InputFileError
+from kpi_xl.language import system_language
 
 CONFIG_NAME = "kpi_xl.toml"
 
@@ -89,7 +96,7 @@ class CsvConfig:
 class FecConfig:
     """Account lists (prefixes) and journals of the FEC reader."""
 
-    opening_journals: tuple[str, ...] = ("AN", "ANO", "RAN")
+    opening_journals: tuple[str, ...] = ("AN", "ANO", "RAN", "AD")
     revenue_accounts: tuple[str, ...] = ("70",)
     marketing_accounts: tuple[str, ...] = ("623",)
     personnel_accounts: tuple[str, ...] = ("64",)
@@ -130,9 +137,10 @@ class Config:
 
     company: str | None = None
     currency: str | None = None
-    language: Literal["fr", "en"] = "fr"
+    language: Literal["fr", "en"] = field(default_factory=system_language)
     fiscal_year_start_month: int | None = None
     trailing_months: int = 12
+    until: str | None = None  # "YYYY-MM": the report's last month
     ignore: tuple[str, ...] = ()
     targets: Mapping[str, float] = field(default_factory=dict)
     csv: CsvConfig = field(default_factory=CsvConfig)
@@ -161,6 +169,30 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 T = TypeVar("T")
+_PERCENT = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*%\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
+
+
+def parse_percent(text: str) -> float | None:
+    """A percentage text as a fraction: ``"3.5 %"`` and ``"3,5 %"`` give 0.035.
+
+    >>> parse_percent("3,5 %"), parse_percent("12%"), parse_percent("3.5")
+    (0.035, 0.12, None)
+    """
+    found = _PERCENT.match(text.replace("\u00a0", " ").replace("\u202f", " "))
+    return None if found is None else round(float(found[1].replace(",", ".")) / 100, 12)
+
+
+def parse_month(text: str) -> tuple[int, int] | None:
+    """``"2025-10"`` as (2025, 10); None when it is not a month.
+
+    >>> parse_month("2025-10"), parse_month("2025-13")
+    ((2025, 10), None)
+    """
+    found = _MONTH.match(text)
+    if found is None or not 1 <= int(found[2]) <= 12 or not 1900 <= int(found[1]) <= 2200:
+        return None
+    return int(found[1]), int(found[2])
 
 
 def find_config(folder: Path) -> Path | None:
@@ -231,6 +263,8 @@ class _Reader:
             return sections[key](value)
         if key in ("company", "currency"):
             return self.free_text(key, value)
+        if key == "until":
+            return self.month(key, value)
         if key in ("fiscal_year_start_month", "trailing_months"):
             low, high = (1, 12) if key == "fiscal_year_start_month" else (1, 120)
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -269,14 +303,41 @@ class _Reader:
                 self.error(key, "unknown encoding in", value, "e.g. utf-8, cp1252, iso-8859-15")
         return value if key == "csv.delimiter" else value.strip()
 
+    def month(self, key: str, value: Any) -> str:
+        if not isinstance(value, str) or parse_month(value) is None:
+            self.error(key, "bad value for", value, 'a month as "YYYY-MM", such as "2025-10"')
+        return value.strip()
+
     def targets(self, value: Any) -> dict[str, float]:
         from kpi_xl import catalog
 
         data = self.table(value, "targets", tuple(k.id for k in catalog.KPIS))
+        out: dict[str, float] = {}
         for key, target in data.items():
-            if not isinstance(target, int | float) or isinstance(target, bool):
-                self.error(f"targets.{key}", "bad value for", target, "a number")
-        return {k: float(v) for k, v in data.items()}
+            is_rate = catalog.get(key).unit is catalog.Unit.RATIO
+            out[key] = self.target(f"targets.{key}", target, is_rate)
+        return out
+
+    def target(self, key: str, value: Any, is_rate: bool) -> float:
+        """A number; a rate is a fraction (0.035) or a percentage text ("3.5 %")."""
+        if isinstance(value, str) and is_rate:
+            number = parse_percent(value)
+            if number is None:
+                self.error(key, "bad value for", value, 'a percentage such as "3.5 %" or 0.035')
+            return number
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            self.error(key, "bad value for", value, 'a number (a rate: 0.035 or "3.5 %")')
+        if not math.isfinite(value):
+            self.error(key, "bad value for", value, "a finite number (not nan nor inf)")
+        if is_rate and abs(value) > 1:
+            raise InputFileError(
+                self.path,
+                f"bad value for {key!r}: a rate above 1",
+                value=str(value),
+                expected="a fraction (1 = 100 %)",
+                hint=f'{value:g} means {value * 100:g} %; write {value / 100:g} or "{value:g} %"',
+            )
+        return float(value)
 
     def section(self, value: Any, name: str, cls: type[T], columns: tuple[str, ...] = ()) -> T:
         allowed = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]

@@ -12,6 +12,17 @@ _SUFFIX = {
     Unit.PER_YEAR: {"fr": " /an", "en": " /year"},
     Unit.POINTS: {"fr": " pts", "en": " pts"},
 }
+#: What each unit measures, in words (``kpi-xl kpis --kpi``).
+_UNIT_NAMES = {
+    Unit.RATIO: {"fr": "pourcentage", "en": "percentage"},
+    Unit.CURRENCY: {"fr": "montant", "en": "amount"},
+    Unit.POINTS: {"fr": "points (score de -100 à +100)", "en": "points (score from -100 to +100)"},
+    Unit.PERIODS: {"fr": "mois", "en": "months"},
+    Unit.MULTIPLE: {"fr": "multiple (x fois)", "en": "multiple (x times)"},
+    Unit.COUNT: {"fr": "nombre", "en": "count"},
+    Unit.YEARS: {"fr": "années", "en": "years"},
+    Unit.PER_YEAR: {"fr": "fois par an", "en": "times per year"},
+}
 
 
 def number(value: float, decimals: int, lang: str) -> str:
@@ -49,3 +60,15 @@ def value(x: float | None, unit: Unit, lang: str = "en", currency: str = "EUR") 
     if unit is Unit.COUNT:
         return number(x, 0 if float(x).is_integer() else 1, lang)
     return number(x, 1, lang) + _SUFFIX.get(unit, {}).get(lang, "")
+
+
+def unit_name(unit: Unit, lang: str = "en", currency: str = "EUR") -> str:
+    """A unit in words, in the reader's language.
+
+    >>> unit_name(Unit.CURRENCY, "fr")
+    'montant (EUR)'
+    >>> unit_name(Unit.RATIO, "en")
+    'percentage'
+    """
+    name = _UNIT_NAMES[unit]["fr" if lang == "fr" else "en"]
+    return f"{name} ({currency})" if unit is Unit.CURRENCY else name

@@ -74,6 +74,15 @@ class _Inputs:
         found = self.cols.get(name.removeprefix("in_"))
         return np.full(self.n, np.nan) if found is None else found
 
+    def last_filled(self) -> int:
+        """Index of the latest month where any catalog input is filled (-1: none)."""
+        filled = np.zeros(self.n, dtype=bool)
+        for item in catalog.INPUTS:
+            if item.id in self.cols:
+                filled |= ~np.isnan(self.cols[item.id])
+        found = np.flatnonzero(filled)
+        return int(found[-1]) if found.size else -1
+
 
 def _ytd_value(values: Values, src: Source, other: Values | None) -> float:
     """What the year-to-date cell reads for ``src`` (``other``: the sum_where companion)."""
@@ -109,11 +118,13 @@ def _evaluate(kpi: Kpi, args: list[float]) -> float:
         return math.nan
 
 
-def _month_series(values: Values, src: Source) -> Values:
+def _month_series(values: Values, src: Source, last: int | None = None) -> Values:
     """What each month cell reads for ``src``: NaN where Excel's presence check fails.
 
     ``prev`` is the month before (none for the first month); ``cum`` and ``avg``
-    add up or average the months so far, skipping blanks like SUM and AVERAGE.
+    add up or average the months so far, skipping blanks like SUM and AVERAGE,
+    up to ``last``, the latest month with any input: a running total in the
+    empty months after it would show a KPI (ROI, payback) where there is no data.
     """
     if src.mode == "month":
         return values
@@ -123,7 +134,8 @@ def _month_series(values: Values, src: Source) -> Values:
     total = np.nancumsum(values)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = total if src.mode == "cum" else total / count
-    return np.where(count > 0, out, np.nan)
+    within = np.arange(len(values)) <= (len(values) if last is None else last)
+    return np.where((count > 0) & within, out, np.nan)
 
 
 def _evaluate_months(kpi: Kpi, args: list[Values]) -> Values:
@@ -163,6 +175,7 @@ def compute_kpis(inputs: pd.DataFrame) -> MonthlyKpis:
     0.0275
     """
     values = _Inputs(inputs)
+    last = values.last_filled()
     month_cols: dict[str, Values] = {}
     ytd: dict[str, float] = {}
     for kpi in catalog.KPIS:
@@ -170,7 +183,7 @@ def compute_kpis(inputs: pd.DataFrame) -> MonthlyKpis:
         args = [
             month_cols[s.name.removeprefix("kpi_")]
             if s.is_kpi
-            else _month_series(values(s.name), s)
+            else _month_series(values(s.name), s, last)
             for s in spec.monthly_sources()
         ]
         month_cols[kpi.id] = _evaluate_months(kpi, args)

@@ -3,7 +3,7 @@
 One function per command: :func:`fill_report` (a new report from a
 template), :func:`refresh_report` (an existing report, in place).  The
 importers read the folder (:func:`kpi_xl.importers.read_exports`), the
-fiscal year's 12 months are cut from their monthly table, and the writer
+report's months (the FEC's exercise, see :mod:`kpi_xl.importers.period`) are cut from their monthly table, and the writer
 fills the workbook, computing every formula's cached value with
 :func:`kpi_xl.monthly.compute_kpis`, and writes the fiscal year's latest NPS
 survey comments into the customer-comment blocks when the workbook has them.  Outputs are never written into the
@@ -13,7 +13,7 @@ exports folder.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,13 +21,16 @@ import pandas as pd
 from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.errors import InputFileError, WorkbookError
 from kpi_xl.identity import check_owner, client_id
-from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
+from kpi_xl.importers import INPUT_IDS, Exports, read_exports
+from kpi_xl.importers.period import Period, report_period, until_month
+from kpi_xl.paths import check_output
+from kpi_xl.workbook.template.templates import is_bundled, template_path
+from kpi_xl.workbook.write.locks import exclusive
 from kpi_xl.workbook.write.writer import (
     SettingsUpdate,
     Template,
     Workbook,
     WriteSummary,
-    check_not_open,
     fill,
     refresh,
 )
@@ -39,7 +42,11 @@ class ReportResult:
 
     summary: WriteSummary
     exports: Exports
-    table: pd.DataFrame  # the fiscal year's 12 months of inputs
+    table: pd.DataFrame  # the report's months of inputs (the exercise's, empty after `latest`)
+    #: Every warning, for the person: the exports', the period's (months left out) and the
+    #: workbook's (inputs it does not define).
+    warnings: list[str] = field(default_factory=list)
+    latest: pd.Timestamp | None = None  # the report's last month (the last closed one)
 
 
 def load_inputs(folder: Path, config_path: Path | None = None) -> tuple[Config, Exports]:
@@ -49,25 +56,21 @@ def load_inputs(folder: Path, config_path: Path | None = None) -> tuple[Config, 
     return config, read_exports(folder, config)
 
 
-def _check_output(out: Path, exports: Path, template: Path | None) -> None:
-    """Refuse to write into the exports folder, over the template or into a missing folder."""
-    out, exports = Path(out).resolve(), Path(exports).resolve()
-    if not out.parent.is_dir():
-        raise WorkbookError(
-            out,
-            f"the folder {out.parent} does not exist",
-            hint="create it first, or choose --out in an existing folder",
-        )
-    if out.is_relative_to(exports):
-        raise WorkbookError(
-            out,
-            "the report would be written inside the exports folder",
-            hint="choose --out outside the folder given to --from (exports are never written)",
-        )
-    if template is not None and out == Path(template).resolve():
-        raise WorkbookError(out, "the report would overwrite its template",
-                            hint="choose another --out")  # fmt: skip
-    check_not_open(out)
+def period_of(
+    exports: Exports,
+    config: Config,
+    *,
+    year: int | None = None,
+    until: str | None = None,
+    months: list[pd.Timestamp] | None = None,
+) -> Period:
+    """The report's months and latest month: ``until`` (``--until``) else the config's."""
+    if until is not None:
+        last = until_month(until, "--until")
+    else:
+        last = until_month(config.until, f"{config.path or 'kpi_xl.toml'}, key 'until'")
+    return report_period(exports, year=year, start_month=config.fiscal_year_start_month,
+                         until=last, months=months)  # fmt: skip
 
 
 def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None:
@@ -98,6 +101,7 @@ def fill_report(
     year: int | None = None,
     config_path: Path | None = None,
     company: str | None = None,
+    until: str | None = None,
 ) -> ReportResult:
     """Fill a new report at ``out`` from the exports of ``exports_dir``.
 
@@ -116,6 +120,9 @@ def fill_report(
         Config file; default the folder's ``kpi_xl.toml``.
     company : str, optional
         Company name; default the config's, else the template's.
+    until : str, optional
+        The report's last month, ``"YYYY-MM"``; default the config's ``until``,
+        else the FEC's last month with P&L entries, else the last with data.
 
     Returns
     -------
@@ -130,11 +137,10 @@ def fill_report(
         A bad template, or an output that is open or misplaced.
     """
     tpl_path = template.path if isinstance(template, Template) else Path(template)
-    _check_output(out, exports_dir, tpl_path)
+    check_output(out, (exports_dir, config_path, tpl_path), template=tpl_path)
     config, exports = load_inputs(exports_dir, config_path)
-    table = fiscal_year_table(
-        exports.monthly, year, exports.fiscal_start_month(config.fiscal_year_start_month)
-    )
+    period = period_of(exports, config, year=year, until=until)
+    table = period.table
     _check_has_data(table, exports, Path(exports_dir))
     first = pd.Timestamp(table.index[0]).date()
     update = SettingsUpdate(
@@ -144,8 +150,52 @@ def fill_report(
         targets=dict(config.targets),
         client_id=client_id(exports, company_name(config, company)),
     )
-    summary = fill(template, table, Path(out), update, exports.comments)
-    return ReportResult(summary, exports, table)
+    fitting = fitting_template(template, table)
+    with exclusive(Path(out)):  # one writer per report (batch, two fills)
+        summary = fill(fitting, table, Path(out), update, exports.comments)
+    warnings = [*exports.warnings, *period.warnings, *_left_out(summary)]
+    return ReportResult(summary, exports, table, warnings, period.latest)
+
+
+#: The bundled templates of other lengths, parsed once per process (batch).
+_BUNDLED: dict[Path, Template] = {}
+
+
+def fitting_template(template: Path | Template, table: pd.DataFrame) -> Template:
+    """A template with one month cell per month of ``table``.
+
+    A bundled template is swapped for the bundled one of the table's length
+    (built once into the cache); a user's own template with fewer month
+    cells than the exercise has months is an error saying so.
+    """
+    tpl = template if isinstance(template, Template) else Template(Path(template))
+    n, have = len(table), tpl.workbook.n_months
+    if n == have:
+        return tpl
+    if is_bundled(tpl.path):
+        path = template_path(tpl.workbook.settings().lang, n)
+        if path not in _BUNDLED:
+            _BUNDLED[path] = Template(path)
+        return _BUNDLED[path]
+    if n < have:
+        return tpl  # the months after the table's stay empty
+    raise WorkbookError(
+        tpl.path,
+        f"the template has {have} month cells but the exercise "
+        f"{table.index[0]:%Y-%m} to {table.index[-1]:%Y-%m} has {n} months",
+        hint=f"use a template with {n} month cells (the bundled template adapts: run "
+        "without --template), or report fewer months with --year or --until",
+    )
+
+
+def _left_out(summary: WriteSummary) -> list[str]:
+    if not summary.left_out:
+        return []
+    names = ", ".join(f"in_{i}" for i in summary.left_out)
+    return [
+        f"the workbook does not define {names}: those figures were left out "
+        "(define the names over one cell per month to fill them)"
+    ]
 
 
 def refresh_report(
@@ -154,15 +204,17 @@ def refresh_report(
     *,
     config_path: Path | None = None,
     backup: bool = True,
+    until: str | None = None,
     force: bool = False,
     company: str | None = None,
 ) -> ReportResult:
     """Refresh ``workbook`` in place from the exports of ``exports_dir``.
 
-    The workbook's own months decide which fiscal year is read; a month the
-    exports do not cover is left as it is.  Exports of another company than
-    the report's (``set_client_id``: SIREN, else ``company`` or the config's)
-    are refused unless ``force``.
+    The workbook's own months decide which months are read; a month the
+    exports do not cover is left as it is, and so is a month after the
+    latest one (``until``, see :func:`fill_report`).  Exports of another
+    company than the report's (``set_client_id``: SIREN, else ``company`` or
+    the config's) are refused unless ``force``.
     """
     if not Path(workbook).is_file():
         raise WorkbookError(
@@ -170,17 +222,20 @@ def refresh_report(
             "no such workbook",
             hint="give the path of a report made by kpi-xl fill (to start one, run kpi-xl fill)",
         )
-    _check_output(Path(workbook), exports_dir, None)
-    opened = Workbook(Path(workbook))
-    months = opened.months()
-    config, exports = load_inputs(exports_dir, config_path)
-    found = client_id(exports, company_name(config, company))
-    owner = check_owner(Path(workbook), opened.client_id(), found, force)
-    table = fiscal_year_table(exports.monthly, months[0].year, months[0].month)
-    _check_has_data(table, exports, Path(exports_dir))
-    update = None if owner is None else SettingsUpdate(client_id=owner)
-    summary = refresh(
-        Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments,
-        update=update,
-    )  # fmt: skip
-    return ReportResult(summary, exports, table)
+    check_output(Path(workbook), (exports_dir, config_path), backup=backup)
+    with exclusive(Path(workbook)):  # from reading to the backup and save: one refresh at a time
+        opened = Workbook(Path(workbook))
+        months = opened.months()
+        config, exports = load_inputs(exports_dir, config_path)
+        found = client_id(exports, company_name(config, company))
+        owner = check_owner(Path(workbook), opened.client_id(), found, force)
+        period = period_of(exports, config, until=until, months=[pd.Timestamp(m) for m in months])
+        table = period.table
+        _check_has_data(table, exports, Path(exports_dir))
+        update = None if owner is None else SettingsUpdate(client_id=owner)
+        summary = refresh(
+            Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments,
+            update=update,
+        )  # fmt: skip
+    warnings = [*exports.warnings, *period.warnings, *_left_out(summary)]
+    return ReportResult(summary, exports, table, warnings, period.latest)

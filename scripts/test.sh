@@ -28,6 +28,21 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1
   fi
 fi
 
+# node runs xlwings Server's browser-side JavaScript in tests/test_udfs_server_node.py.
+if ! command -v node >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "Installing nodejs (node >= 18)..."
+  for attempt in 1 2 3; do
+    if $sudo apt-get update -qq &&
+      $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; then
+      break
+    fi
+    echo "apt-get failed (attempt $attempt); retrying..." >&2
+    sleep 10
+  done
+fi
+
 ruff check .
 ruff format --check .
 mypy kpi_xl udfs

@@ -26,6 +26,14 @@ from kpi_xl.cli import main
 from kpi_xl.workbook.write.workbook import Workbook
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def _french(monkeypatch: pytest.MonkeyPatch) -> None:
+    """French clients (no kpi_xl.toml language): the system's language decides."""
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+
+
 JUNE, SEPTEMBER = dt.date(2025, 6, 1), dt.date(2025, 9, 1)
 
 

@@ -90,7 +90,9 @@ def test_cohorts_and_comments_tables(tmp_path, capsys):
     from kpi_xl import sample_data
 
     sample_data.write_sample_exports(tmp_path)
-    assert main(["compute", "--from", str(tmp_path), "--cohorts", "--comments"]) == 0
+    assert (
+        main(["compute", "--from", str(tmp_path), "--cohorts", "--comments", "--lang", "fr"]) == 0
+    )
     out = capsys.readouterr().out
     assert "Rétention par cohorte" in out and "100,0 %" in out
     assert "Détracteurs (note de 0 à 6)" in out and "Promoteurs (note de 9 à 10)" in out

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "kpi_xl_demo"
-    assert main(["demo", "--out", str(out)]) == 0
+    assert main(["demo", "--lang", "fr", "--out", str(out)]) == 0
     return out
 
 

@@ -122,7 +122,7 @@ def test_statuses_use_the_catalog_basis():
 )
 def test_array_path_equals_month_by_month_calls(columns):
     """The fast array evaluation gives what one scalar call per month gives."""
-    from kpi_xl.monthly import _evaluate, _month_series
+    from kpi_xl.monthly import _evaluate, _Inputs, _month_series
 
     data = {
         i.id: [np.nan if v is None else float(v) for v in col]
@@ -131,14 +131,31 @@ def test_array_path_equals_month_by_month_calls(columns):
     data["gross_margin"] = [v if np.isnan(v) else v / 60 for v in data["gross_margin"]]
     t = pd.DataFrame(data)
     months = compute_kpis(t).months
+    last = _Inputs(t).last_filled()
     for kpi in catalog.KPIS:
         args = [
             months[s.name.removeprefix("kpi_")].to_numpy()
             if s.is_kpi
-            else _month_series(t[s.name.removeprefix("in_")].to_numpy(), s)
+            else _month_series(t[s.name.removeprefix("in_")].to_numpy(), s, last)
             for s in kpi.template.monthly_sources()
         ]
         for m in range(12):
             expected = _evaluate(kpi, [float(a[m]) for a in args])
             got = months[kpi.id][m]
             assert (math.isnan(expected) and math.isnan(got)) or got == expected, (kpi.id, m)
+
+
+def test_cumulative_kpis_are_blank_after_the_latest_month_with_data():
+    """ROI and payback add up the months so far: after the data stops, they stay empty."""
+    n = 12
+    table = pd.DataFrame(
+        {
+            "investment_cost": [12_000.0] + [np.nan] * (n - 1),
+            "investment_gains": [1_000.0] * 9 + [np.nan] * 3,
+            "revenue": [5_000.0] * 9 + [np.nan] * 3,
+        }
+    )
+    months = compute_kpis(table).months
+    for kpi_id in ("roi", "payback_period"):
+        assert months[kpi_id].iloc[9:].isna().all(), kpi_id
+    assert months["roi"].iloc[8] == pytest.approx((9_000 - 12_000) / 12_000)

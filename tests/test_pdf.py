@@ -19,6 +19,12 @@ from kpi_xl.workbook.template import layout
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
+@pytest.fixture(autouse=True)
+def _french(monkeypatch: pytest.MonkeyPatch) -> None:
+    """French clients (no kpi_xl.toml language): the system's language decides."""
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+
+
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("exports")

@@ -18,6 +18,14 @@ from kpi_xl.cli import main
 from kpi_xl.portfolio import MEMORY_NAME, overview_rows, row_of, write_overview
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def _french(monkeypatch: pytest.MonkeyPatch) -> None:
+    """French clients (no kpi_xl.toml language): the system's language decides."""
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+
+
 INJECTIONS = ('=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "\tx")
 
 

@@ -230,7 +230,9 @@ def test_builder_refuses_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(KpiValueError, match="unknown input columns"):
         build_workbook(tmp_path / "x.xlsx", "fr", inputs=pd.DataFrame({"turnover": [1.0] * 12}))
     with pytest.raises(KpiValueError, match="12 rows"):
-        build_workbook(tmp_path / "x.xlsx", "fr", inputs=empty_inputs(3))
+        build_workbook(tmp_path / "x.xlsx", "fr", inputs=empty_inputs(3), n_months=12)
+    with pytest.raises(KpiValueError, match="1 to 24"):
+        build_workbook(tmp_path / "x.xlsx", "fr", n_months=25)
 
 
 def test_filled_build_caches_the_python_values(tmp_path: Path) -> None:

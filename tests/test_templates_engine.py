@@ -42,12 +42,12 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 N_DATASETS = 4  # per language, all recalculated in one LibreOffice run
 
 
-def random_inputs(seed: int) -> pd.DataFrame:
-    """Twelve months of inputs with blanks, zeros, losses and inconsistent figures."""
+def random_inputs(seed: int, n_months: int = contract.N_MONTHS) -> pd.DataFrame:
+    """Months of inputs with blanks, zeros, losses and inconsistent figures."""
     rng = np.random.default_rng(seed)
-    table = empty_inputs()
+    table = empty_inputs(n_months)
     for item in catalog.INPUTS:
-        table[item.id] = [_random_value(rng, item) for _ in range(contract.N_MONTHS)]
+        table[item.id] = [_random_value(rng, item) for _ in range(n_months)]
     # Inconsistent on purpose in some months: more conversions than visitors,
     # more engaged sessions than sessions, more new customers than customers at end.
     table.loc[3, "conversions"] = 900.0
@@ -89,13 +89,13 @@ class Case:
 
     @property
     def stem(self) -> str:
-        return f"filled_{self.lang}_{self.seed}"
+        return f"filled_{self.lang}_{self.seed}_{len(self.inputs)}"
 
 
-def make_case(lang: str, seed: int) -> Case:
+def make_case(lang: str, seed: int, n_months: int = contract.N_MONTHS) -> Case:
     """Odd seeds also edit the settings: fiscal year, targets, the dashboard focus."""
     settings = default_settings(lang)
-    case = Case(lang, seed, random_inputs(seed), settings)
+    case = Case(lang, seed, random_inputs(seed, n_months), settings)
     if seed % 2:
         settings.fy_start = dt.date(2025, 4, 1)
         settings.targets = dict(settings.targets, cac=40.0, roi=None, nps=-5.0)
@@ -173,6 +173,12 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Case, P
     cases = [make_case(lang, seed) for lang in catalog.LANGS for seed in range(N_DATASETS)]
     empty = [Case(lang, -1, empty_inputs(), default_settings(lang)) for lang in catalog.LANGS]
     paths = [fill(templates.template_path(c.lang), c, src) for c in cases]
+    # A 13-month first exercise: a template of N months is one builder call.
+    long = [make_case(lang, seed, 13) for lang, seed in (("fr", 1), ("en", 2))]
+    for c in long:
+        built = build_workbook(src / f"template_{c.lang}_13.xlsx", c.lang, n_months=13)
+        paths.append(fill(built, c, src))
+    cases += long
     # The untouched templates too: they must convert cleanly and match the empty table.
     for c in empty:
         shutil.copy(templates.template_path(c.lang), src / f"{c.stem}.xlsx")
@@ -185,6 +191,32 @@ def test_every_kpi_cell_agrees_with_python(recalculated: list[tuple[Case, Path]]
     for case, path in recalculated:
         bad = mismatches(path, case)
         assert not bad, f"{case.stem}: {len(bad)} cells differ:\n" + "\n".join(bad[:20])
+
+
+def test_a_thirteen_month_template_is_checked(recalculated: list[tuple[Case, Path]]) -> None:
+    long = [(c, p) for c, p in recalculated if len(c.inputs) == 13]
+    assert len(long) == 2
+    for _, path in long:
+        wb = openpyxl.load_workbook(path, data_only=True)
+        months = [c.value for c in named_cells(wb, contract.MONTHS)]
+        assert len(months) == 13 and all(isinstance(m, dt.datetime) for m in months)
+
+
+def test_cumulative_kpis_are_blank_after_the_latest_month(
+    recalculated: list[tuple[Case, Path]],
+) -> None:
+    """Odd seeds stop after 9 months: ROI and payback show nothing in the months after."""
+    checked = 0
+    for case, path in recalculated:
+        if case.seed % 2 == 0 or case.seed < 0:
+            continue
+        wb = openpyxl.load_workbook(path, data_only=True)
+        for kpi_id in ("roi", "payback_period"):
+            cells = named_cells(wb, f"kpi_{kpi_id}")
+            assert all(c.value in (None, "") for c in cells[9:]), (case.stem, kpi_id)
+        roi = compute_kpis(case.inputs).months["roi"]
+        checked += int(roi.iloc[:9].notna().any())
+    assert checked  # ROI has values before the data stops: the blank after is not vacuous
 
 
 def test_datasets_exercise_every_branch(recalculated: list[tuple[Case, Path]]) -> None:

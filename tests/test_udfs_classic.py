@@ -2,8 +2,7 @@
 
 xlwings' classic decorators and ``generate_vba_wrapper`` live in
 ``xlwings.udfs``, which imports pywin32 at the top; a subprocess stubs
-``pythoncom``, ``pywintypes`` and ``win32com.client`` (its ``VARIANT`` records
-what it is given), decorates the functions of :mod:`udfs.classic` with them,
+``pythoncom``, ``pywintypes`` and ``win32com.client``, decorates the functions of :mod:`udfs.classic` with them,
 generates the VBA module "Import Functions" would write, and reports each
 function's ``__xlfunc__`` (what ``MacroOptions`` gives Excel's function
 wizard) and a few calls with the values classic xlwings passes in.
@@ -51,8 +50,9 @@ vba = io.StringIO()
 classic_udfs.generate_vba_wrapper("udfs.classic", module, vba, types.SimpleNamespace(Name="KPI.xlsm"))
 
 def show(value):
-    if isinstance(value, VARIANT):
-        return {"vt": value.varianttype, "scode": value.value}
+    # A plain str (not a CellError) is what the VBA wrapper gets for an error.
+    if isinstance(value, str) and value.startswith("#"):
+        return {"type": type(value).__name__, "value": value}
     return value
 
 f = functions
@@ -66,6 +66,7 @@ calls = {
     "nps_bool": f["KPI_NPS"]([[10.0, True]]),
     "payback_na": f["KPI_PAYBACK"](10000.0, [1000.0, 2000.0], None),
     "status": f["KPI_STATUS"](0.032, None, "conversion_rate", "en"),
+    "status_blank": f["KPI_STATUS"](None, None, "conversion_rate", "en"),
 }
 json.dump({
     "vba": vba.getvalue(),
@@ -116,18 +117,16 @@ def test_function_wizard_texts_come_from_the_catalog(probe):
             assert arg["options"] == {"err_to_str": True}  # error cells arrive as "#N/A"
 
 
-def _com_error(code: ErrorCode) -> dict[str, int]:
-    return {"vt": 10, "scode": code.scode}  # VT_ERROR: a real error in the cell
-
-
-def test_results_and_com_error_values(probe):
+def test_results_and_errors_as_the_text_the_cell_shows(probe):
+    """xlwings' classic return path cannot carry an Excel error: the cell shows its text."""
     calls = probe["calls"]
     assert calls["roi"] == 0.5
-    assert calls["div0"] == _com_error(ErrorCode.DIV0)
-    assert calls["text"] == _com_error(ErrorCode.VALUE)
-    assert calls["na_cell"] == _com_error(ErrorCode.NA)
+    assert calls["div0"] == {"type": "str", "value": ErrorCode.DIV0.value}
+    assert calls["text"] == {"type": "str", "value": ErrorCode.VALUE.value}
+    assert calls["na_cell"] == {"type": "str", "value": ErrorCode.NA.value}
     assert calls["nps_column"] == pytest.approx(100 * (2 - 1) / 3)
     assert calls["nps_block"] == calls["nps_column"]
-    assert calls["nps_bool"] == _com_error(ErrorCode.VALUE)
-    assert calls["payback_na"] == _com_error(ErrorCode.NA)
+    assert calls["nps_bool"] == {"type": "str", "value": ErrorCode.VALUE.value}
+    assert calls["payback_na"] == {"type": "str", "value": ErrorCode.NA.value}
     assert calls["status"] == "Watch"
+    assert calls["status_blank"] == ""  # a blank value: an empty result, as documented

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from kpi_xl.cli import main
-from kpi_xl.commands.excel import classic_config, markdown
+from kpi_xl.commands.excel import classic_config, install_command, markdown
+from udfs import server
 from udfs.functions import specs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,23 +37,51 @@ def test_overview_and_terminal_table(capsys):
     assert "KPI_PAYBACK" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("way", ["classic", "lite", "server"])
+def test_each_way_has_its_own_help_with_an_example(way, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["excel", way, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert f"kpi-xl excel {way} --out" in out and "--out DIR" in out
+
+
+def test_steps_install_the_way_kpi_xl_was_installed(capsys):
+    assert install_command() == f'python -m pip install "{ROOT}"'  # tests run from the clone
+    assert main(["excel", "classic"]) == 0
+    out = capsys.readouterr().out
+    assert install_command() in out and "pip install kpi-xl" not in out
+
+
 def test_classic_prints_and_writes_the_addin_settings(tmp_path, capsys):
     assert main(["excel", "classic", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "UDF Modules:  udfs.classic" in out and "Import Functions" in out
+    assert "Tools >" in out and "References" in out and "xlwings quickstart" in out
+    assert "the text #DIV/0!" in out and "ISNUMBER" in out  # what an error looks like
+    assert f"Wrote {tmp_path / 'xlwings.conf'}" in out
     conf = (tmp_path / "xlwings.conf").read_text(encoding="utf-8")
     assert '"UDF MODULES","udfs.classic"\n' in conf
     package_root = Path(classic_config()["PYTHONPATH"])
     assert (package_root / "udfs" / "classic.py").is_file()
 
 
-def test_lite_writes_main_and_requirements(tmp_path, capsys):
+def test_classic_without_out_writes_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["excel", "classic"]) == 0
+    assert "Nothing written" in capsys.readouterr().out and not list(tmp_path.iterdir())
+
+
+def test_lite_writes_a_personal_module_beside_the_users_code(tmp_path, capsys):
     assert main(["excel", "lite", "--out", str(tmp_path / "lite")]) == 0
-    assert "main.py" in capsys.readouterr().out
-    main_py = (tmp_path / "lite" / "main.py").read_text(encoding="utf-8")
-    compile(main_py, "main.py", "exec")  # pasted as is into Lite's editor
-    assert "from udfs.custom_functions import *" in main_py
-    assert "numpy" in (tmp_path / "lite" / "requirements.txt").read_text(encoding="utf-8")
+    out = capsys.readouterr().out
+    module = tmp_path / "lite" / "personal" / "kpi_xl_functions.py"
+    assert f"Wrote {module}" in out and "Import/Export" in out and "Restart" in out
+    assert "main.py" in out and "replace" not in out.lower()
+    assert sorted(p.name for p in (tmp_path / "lite").rglob("*") if p.is_file()) == [module.name]
+    text = module.read_text(encoding="utf-8")
+    compile(text, module.name, "exec")
+    assert "from udfs.custom_functions import *" in text
 
 
 def test_lite_to_an_unwritable_place_is_a_clear_error(tmp_path, capsys):
@@ -63,8 +92,24 @@ def test_lite_to_an_unwritable_place_is_a_clear_error(tmp_path, capsys):
     assert "kpi-xl: error:" in err and "--out" in err and "Traceback" not in err
 
 
-def test_server_names_the_module_and_the_licence(capsys):
+def test_server_names_version_and_licence_and_says_what_it_wrote(tmp_path, capsys):
     assert main(["excel", "server"]) == 0
     out = capsys.readouterr().out
-    assert "from udfs.custom_functions import *" in out
-    assert 'XLWINGS_FUNCTIONS_NAMESPACE="KPI"' in out and "PolyForm Noncommercial" in out
+    assert f"xlwings-server=={server.XLWINGS_SERVER_VERSION}" in out
+    assert "PolyForm Noncommercial" in out and "paid licence key" in out
+    assert "Nothing written" in out
+    project = tmp_path / "srv"
+    assert main(["excel", "server", "--out", str(project)]) == 0
+    out = capsys.readouterr().out
+    written = sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file())
+    assert written == [
+        ".env",
+        "custom_functions/__init__.py",
+        "custom_functions/kpi_xl_functions.py",
+        "custom_scripts/__init__.py",
+        "lifespan.py",
+    ]
+    for name in written:
+        assert f"Wrote {project / name}" in out
+    assert main(["excel", "server", "--out", str(project)]) == 0  # again: nothing to add
+    assert "Add to" not in capsys.readouterr().out

@@ -131,12 +131,18 @@ def test_error_cells_propagate_their_error():
     """Classic xlwings reads error cells as '#N/A' strings (err_to_str=True)."""
     assert FUNCS["KPI_NPS"]([[10, "#N/A"], [9, 3]]) == "#N/A"
     assert FUNCS["KPI_ROI"]("#DIV/0!", 100) == "#DIV/0!"
-    officejs = build(by_name()["KPI_NPS"], module=__name__, cells=convert.OFFICEJS)
-    got = officejs([[10, None], [9, 3]])  # Office.js: an error cell is null
-    assert got == "#VALUE!" and "row 1, column 2" in got.message
     error_object = {"type": "Error", "errorType": "NotAvailable", "basicValue": "#N/A"}
-    assert officejs([[10, error_object]]) == "#N/A"
-    assert officejs([[10, ""], [9, 3]]) == pytest.approx(kpis.nps([10, 9, 3]))
+    got = FUNCS["KPI_NPS"]([[10, 9], [error_object, 3]])  # Office.js error object
+    assert got == "#N/A" and "row 2, column 1" in got.message
+    assert FUNCS["KPI_NPS"]([[{"type": "Error", "errorType": "Div0"}]]) == "#DIV/0!"
+
+
+def test_null_and_empty_text_are_blank_cells():
+    """Office.js sends a blank cell as null (web, Mac) or "" (a formula giving "")."""
+    want = pytest.approx(kpis.nps([10, 9, 3]))
+    assert FUNCS["KPI_NPS"]([[10, None], [9, 3]]) == want
+    assert FUNCS["KPI_NPS"]([[10, ""], [None, 9], [3, " "]]) == want
+    assert FUNCS["KPI_STATUS"](None, None, "roi", "en") == ""
 
 
 def test_payback_number_or_range_and_not_recovered():
@@ -209,12 +215,6 @@ def test_unexpected_exceptions_never_reach_the_cell(caplog):
 
 def _raise_runtime(*args: object) -> float:
     raise RuntimeError("boom")
-
-
-def test_error_codes_map_to_com_scodes():
-    assert ErrorCode.DIV0.scode == -2146826281  # what pywin32 reads from a #DIV/0! cell
-    assert ErrorCode.NA.scode == -2146826246
-    assert ErrorCode.VALUE.scode == -2146826273
 
 
 def test_nan_results_become_num_errors():

@@ -203,7 +203,7 @@ def test_failed_write_keeps_the_old_file(
         raise PermissionError(13, "Permission denied", str(out.parent))
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(PermissionError):
+    with pytest.raises(WorkbookError, match=r"report\.xlsx: could not be written \(Permission"):
         fill(template, sample_table(), out)
     assert out.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx", "template.xlsx"]
@@ -340,3 +340,41 @@ def test_fill_rewrites_chart_caches_of_known_series(tmp_path: Path) -> None:
     }
     assert cache.find("c:ptCount", c).get("val") == "12"  # type: ignore[union-attr]
     assert points == pytest.approx(dict(enumerate(table["revenue"].iloc[:9])))
+
+
+# ---------------------------------------------------------------- every member checked, streaming
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("chunk", [3, 7, 64, 1 << 20])
+def test_a_dtd_is_found_across_chunk_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, chunk: int
+) -> None:
+    from kpi_xl.workbook.write import xlsx_package
+
+    monkeypatch.setattr(xlsx_package, "CHUNK", chunk)
+    padding = "<!-- " + "x" * 600 + " -->"
+    text = f'<?xml version="1.0"?>{padding}<!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>'
+    data = text.encode(encoding)
+    part = xlsx_package.replaced(
+        xlsx_package.Member("docProps/custom.xml", 8, 0, 0, b"", (2025, 1, 1, 0, 0, 0)), data
+    )
+    with pytest.raises(WorkbookError, match=r"custom\.xml' declares XML entities or a DTD"):
+        xlsx_package.verify_member(tmp_path / "t.xlsx", part)
+    clean = f'<?xml version="1.0"?>{padding}<a>b</a>'.encode(encoding)
+    xlsx_package.verify_member(tmp_path / "t.xlsx", xlsx_package.replaced(part, clean))
+
+
+def test_every_member_is_crc_checked_even_one_never_parsed(template: Path, tmp_path: Path) -> None:
+    from kpi_xl.workbook.write import xlsx_package
+
+    members = xlsx_package.read_members(template)
+    at = next(i for i, m in enumerate(members) if m.name == "docProps/app.xml")
+    m = members[at]
+    bad = xlsx_package.Member(m.name, m.method, m.crc ^ 1, m.size, m.raw, m.date_time)
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(xlsx_package.zip_bytes([*members[:at], bad, *members[at + 1 :]]))
+    out = tmp_path / "r.xlsx"
+    with pytest.raises(WorkbookError, match=r"app\.xml' fails its checksum"):
+        fill(path, sample_table(), out)
+    assert not out.exists()

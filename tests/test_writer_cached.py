@@ -87,7 +87,7 @@ def disagreements(ours: Path, theirs: Path) -> tuple[int, list[tuple[str, str, o
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The demo report, a fill of the real FEC sample, and a refresh of that fill."""
     base = tmp_path_factory.mktemp("cached")
-    assert main(["demo", "--out", str(base / "demo")]) == 0
+    assert main(["demo", "--lang", "fr", "--out", str(base / "demo")]) == 0
     exports = base / "fec_exports"
     exports.mkdir()
     shutil.copy(FEC_FILE, exports / FEC_FILE.name)

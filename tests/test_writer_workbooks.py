@@ -86,6 +86,7 @@ def build_contract_workbook(
         {**{i.defined_name: (INPUTS, input_row(i.id)) for i in catalog.INPUTS},
          **{k.defined_name: (KPIS, kpi_row(k.id)) for k in catalog.KPIS}},
         FIRST_COL,
+        inputs=(INPUTS, input_row(catalog.INPUTS[0].id), input_row(catalog.INPUTS[-1].id)),
     )  # fmt: skip
     for m in range(contract.N_MONTHS):
         inputs.write_formula(0, FIRST_COL + m, formulas.months_formula("set_fy_start", m), date_fmt)

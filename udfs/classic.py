@@ -8,11 +8,17 @@ description and argument help of the catalog in Excel's function wizard
 
 Arguments are read with xlwings' standard converter and ``err_to_str=True``,
 so that an error cell arrives as ``"#N/A"`` (not ``None``, which is a blank
-cell here).  Results that are Excel errors are returned as COM error values
-(``VARIANT(VT_ERROR, 0x800A07D7)`` for ``#DIV/0!``...): the cell holds a
-real error that ``IFERROR`` and ``ISERROR`` see, not a text.  Without pywin32
-(Linux, macOS, tests) the error stays the :class:`~udfs.convert.CellError`
-string.
+cell here).
+
+Errors go back as text.  xlwings' return path (``xlwings.udfs.call_udf``)
+hands the Python value to the generated VBA wrapper, which assigns it to the
+function (``KPI_ROI = XLPy.CallUDF(...)``) and, if the call fails, assigns
+``Err.Description``: no step turns a value into an Excel error, and a
+``VARIANT(VT_ERROR, ...)`` returned from Python does not arrive as one
+(xlwings issue 776, confirmed by its maintainer).  So the cell shows the text
+``#DIV/0!``: it reads like the error, ``ISTEXT`` is TRUE and ``ISERROR`` /
+``IFERROR`` do not see it; test results with ``ISNUMBER``.  The reason is
+printed to the add-in's console (xlwings tab > Show Console).
 
 On Linux and macOS ``xw.func`` is a pass-through, so importing this module
 there gives the plain functions; :func:`decorate` lets tests apply xlwings'
@@ -21,13 +27,13 @@ classic decorators explicitly.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import xlwings as xw
 
-from udfs import convert
-from udfs.convert import CellError
+from udfs.convert import logger
 from udfs.functions import CellValue, ExcelFunction, build, help_text, specs
 
 #: The function wizard's category of every function.
@@ -36,37 +42,16 @@ CATEGORY = "kpi_xl"
 Decorator = Callable[..., Any]
 
 
-def _com_error_maker() -> Callable[[int], object] | None:
-    """``VARIANT(VT_ERROR, scode)`` when pywin32 is there (classic Excel), else None."""
-    try:
-        import pythoncom  # type: ignore[import-not-found,import-untyped,unused-ignore]
-        from win32com.client import VARIANT  # type: ignore[import-not-found,import-untyped,unused-ignore]
-    except ImportError:
-        return None
-    vt_error = pythoncom.VT_ERROR
-
-    def make(scode: int) -> object:
-        return VARIANT(vt_error, scode)
-
-    return make
-
-
-def to_com(value: CellValue, make_error: Callable[[int], object] | None = None) -> object:
-    """A result as classic Excel takes it: a :class:`CellError` becomes a COM error value."""
-    if isinstance(value, CellError):
-        maker = make_error if make_error is not None else _COM_ERROR
-        return value if maker is None else maker(value.code.scode)
-    return value
-
-
-_COM_ERROR = _com_error_maker()
+def as_cell(value: CellValue) -> float | str:
+    """A result as the VBA wrapper takes it: an error is its plain text (``"#DIV/0!"``)."""
+    return str(value) if isinstance(value, str) else value
 
 
 def classic_function(
     spec: ExcelFunction, func: Decorator, arg: Decorator, module: str = __name__
 ) -> Callable[..., Any]:
     """``spec`` built and decorated with the given ``xw.func`` and ``xw.arg``."""
-    f = build(spec, module=module, cells=convert.CLASSIC, finish=to_com)
+    f = build(spec, module=module, finish=as_cell)
     for param in spec.params:
         f = arg(param.name, doc=help_text(param.help), err_to_str=True)(f)
     decorated: Callable[..., Any] = func(category=CATEGORY)(f)
@@ -80,6 +65,8 @@ def decorate(
     return {spec.name: classic_function(spec, func, arg, module) for spec in specs()}
 
 
+# The add-in's console (xlwings tab > Show Console) is the COM server's stderr: say why there.
+logger.addHandler(logging.StreamHandler())
 _FUNCTIONS = decorate(xw.func, xw.arg)
 globals().update(_FUNCTIONS)
 __all__ = sorted(_FUNCTIONS)  # built from the catalog

@@ -7,11 +7,17 @@ Each runtime hands a function's arguments over in its own shape:
   are ``"#N/A"``-like strings (the functions ask for ``err_to_str=True``);
 * Office.js (xlwings Server and xlwings Lite), with the ``raw`` converter:
   one cell is a scalar (xlwings unwraps 1x1 matrices), a row a 1-D list,
-  anything else a list of rows; blank cells are ``""``, error cells ``None``
-  (or a ``{"type": "Error", ...}`` object), and under Pyodide JS ``null``
-  arrives as ``pyodide.ffi.JsNull``;
+  anything else a list of rows; a blank cell is JSON ``null`` (``None``) in
+  Excel on the web and on the Mac, ``""`` for a formula giving ``""``, and
+  ``0`` in desktop Excel on Windows (Office.js sends it so: OfficeDev/office-js
+  issues 4702 and 5262; nothing tells it from a typed 0); an error cell is an
+  object ``{"type": "Error", "errorType": "Div0", ...}`` (xlwings declares
+  ``allowErrorForDataTypeAny``); under Pyodide JS ``null`` arrives as
+  ``pyodide.ffi.JsNull``;
 * plain Python: scalars, lists, tuples or numpy arrays, ``None`` for blank.
 
+So ``None``, ``""`` and ``JsNull`` are blank cells in every runtime, an
+error object or an error text (``"#N/A"``) is an error cell.
 This module turns them into floats, float arrays or text, refusing booleans,
 text and dates with a message that says which argument and which cell, and
 maps what :mod:`kpi_xl.kpis` raises to Excel's error values: a zero
@@ -31,7 +37,6 @@ import logging
 import math
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain
 from typing import Any, Final, cast
@@ -47,7 +52,7 @@ logger.addHandler(logging.NullHandler())
 
 
 class ErrorCode(StrEnum):
-    """The Excel error values the functions return, with their COM codes."""
+    """The Excel error values the functions return or read."""
 
     DIV0 = "#DIV/0!"
     VALUE = "#VALUE!"
@@ -57,17 +62,8 @@ class ErrorCode(StrEnum):
     NULL = "#NULL!"
     REF = "#REF!"
 
-    @property
-    def scode(self) -> int:
-        """The COM ``VT_ERROR`` code Excel uses for this error (``CVErr`` value + 0x800A0000)."""
-        return _SCODES[self]
 
-
-# xlErrDiv0 = 2007 ... as returned by VBA's CVErr(); COM sets the 0x800A0000 facility bits.
-_XL_ERR = {"#DIV/0!": 2007, "#VALUE!": 2015, "#N/A": 2042, "#NUM!": 2036,
-           "#NAME?": 2029, "#NULL!": 2000, "#REF!": 2023}  # fmt: skip
-_SCODES = {ErrorCode(k): v - 0x80000000 + 0x000A0000 for k, v in _XL_ERR.items()}
-_ERROR_TEXTS: Final = frozenset(_XL_ERR)
+_ERROR_TEXTS: Final = frozenset(e.value for e in ErrorCode)
 
 
 class CellError(str):
@@ -75,7 +71,7 @@ class CellError(str):
 
     A ``str`` so that every runtime can pass it on as it is: xlwings'
     Office.js converter turns a string starting with ``#`` into a real error;
-    the classic add-in replaces it with a COM error value (``udfs.classic``).
+    the classic add-in shows it as text (see :mod:`udfs.classic`).
 
     >>> err = CellError(ErrorCode.DIV0, "cost is zero")
     >>> err, err.message
@@ -102,33 +98,14 @@ class CellError(str):
 class InputCellError(KpiXlError):
     """An argument holds an Excel error (``#N/A`` in a looked-up cell...): it propagates."""
 
-    def __init__(self, argument: str, code: ErrorCode | None, where: str = "") -> None:
+    def __init__(self, argument: str, code: ErrorCode, where: str = "") -> None:
         self.argument = argument
-        self.code = code or ErrorCode.VALUE
-        shown = code.value if code else "an Excel error"
-        super().__init__(f"{argument}: {where}holds {shown}; fix that cell first")
+        self.code = code
+        super().__init__(f"{argument}: {where}holds {code.value}; fix that cell first")
 
 
 class NotAvailableError(KpiValueError):
     """There is no value to give (a KPI without a default target): Excel's ``#N/A``."""
-
-
-@dataclass(frozen=True)
-class Cells:
-    """How a runtime marks blank and error cells.
-
-    ``none_is_error``: Office.js sends an error cell as ``None`` (JSON
-    ``null``) and a blank one as ``""``; classic xlwings and plain Python use
-    ``None`` for blank.
-    """
-
-    name: str
-    none_is_error: bool
-
-
-PYTHON = Cells("python", none_is_error=False)
-CLASSIC = Cells("classic", none_is_error=False)
-OFFICEJS = Cells("officejs", none_is_error=True)
 
 
 def _find_jsnull() -> type | None:
@@ -158,13 +135,13 @@ class _Blank:
 BLANK: Final = _Blank()
 
 
-def _kind(value: object, cells: Cells) -> object:
+def _kind(value: object) -> object:
     """``value`` as a float, :data:`BLANK`, an :class:`ErrorCode`, or itself if unusable."""
     kind = type(value)
     if kind in _NUMBER_TYPES:
         return float(value)  # type: ignore[arg-type]
     if value is None:
-        return ErrorCode.VALUE if cells.none_is_error else BLANK
+        return BLANK
     if isinstance(value, str):
         if value == "" or value.isspace():
             return BLANK
@@ -174,9 +151,7 @@ def _kind(value: object, cells: Cells) -> object:
     if _JSNULL is not None and kind is _JSNULL:
         return BLANK
     if isinstance(value, dict) and value.get("type") == "Error":
-        # An Office.js error object (errorType "Div0"...) or a data-type error.
-        text = value.get("basicValue")
-        return ErrorCode(text) if text in _ERROR_TEXTS else ErrorCode.VALUE
+        return _error_object(value)
     if isinstance(value, (bool, np.bool_)):
         return value
     if isinstance(value, (np.integer, np.floating)):
@@ -184,6 +159,27 @@ def _kind(value: object, cells: Cells) -> object:
     if isinstance(value, float | int):
         return float(value)
     return value
+
+
+#: Office.js ``errorType`` of each error value (Excel.ErrorCellValueType).
+_ERROR_TYPES: Final = {"Div0": "#DIV/0!", "Value": "#VALUE!", "NotAvailable": "#N/A",
+                       "Num": "#NUM!", "Name": "#NAME?", "Null": "#NULL!", "Ref": "#REF!"}  # fmt: skip
+
+
+def _error_object(value: dict[str, Any]) -> ErrorCode:
+    """The error of an Office.js error object, by ``basicValue`` or ``errorType``.
+
+    Other errors (``#SPILL!``, ``#CALC!``...) propagate as ``#VALUE!``.
+
+    >>> _error_object({"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"})
+    <ErrorCode.NA: '#N/A'>
+    >>> _error_object({"type": "Error", "errorType": "Spill"})
+    <ErrorCode.VALUE: '#VALUE!'>
+    """
+    text = value.get("basicValue")
+    if text not in _ERROR_TEXTS:
+        text = _ERROR_TYPES.get(str(value.get("errorType")))
+    return ErrorCode(text) if text in _ERROR_TEXTS else ErrorCode.VALUE
 
 
 def _refuse(argument: str, value: object, where: str, what: str) -> KpiValueError:
@@ -239,7 +235,7 @@ def _single(value: Any, argument: str) -> Any:
     return flat[0]
 
 
-def number(value: object, argument: str, cells: Cells = PYTHON) -> float | None:
+def number(value: object, argument: str) -> float | None:
     """One cell as a float; ``None`` when it is blank.
 
     A one-cell range is that cell.  Booleans, text, dates and ranges of
@@ -254,17 +250,17 @@ def number(value: object, argument: str, cells: Cells = PYTHON) -> float | None:
     kpi_xl.errors.KpiValueError: gain: is text ('abc'); give a number
     """
     value = _single(value, argument)
-    kind = _kind(value, cells)
+    kind = _kind(value)
     if isinstance(kind, float):
         return kind
     if kind is BLANK:
         return None
     if isinstance(kind, ErrorCode):
-        raise InputCellError(argument, None if value is None else kind)
+        raise InputCellError(argument, kind)
     raise _refuse(argument, value, "", "a number")
 
 
-def numbers(value: object, argument: str, cells: Cells = PYTHON) -> NDArray[np.float64]:
+def numbers(value: object, argument: str) -> NDArray[np.float64]:
     """A 1-D or 2-D range as a flat float array, row by row, blank cells skipped.
 
     >>> numbers([[10, ""], [9, 3]], "scores")
@@ -275,39 +271,41 @@ def numbers(value: object, argument: str, cells: Cells = PYTHON) -> NDArray[np.f
     kpi_xl.errors.KpiValueError: scores: cell 2 of the range is TRUE (a boolean); give numbers
     """
     if not _is_sequence(value):
-        single = number(value, argument, cells)
+        single = number(value, argument)
         return np.array([] if single is None else [single], dtype=np.float64)
-    return _numbers(_rows(value), argument, cells)
+    return _numbers(_rows(value), argument)
 
 
-def _numbers(rows: list[Sequence[object]], argument: str, cells: Cells) -> NDArray[np.float64]:
+def _numbers(rows: list[Sequence[object]], argument: str) -> NDArray[np.float64]:
     """The cells of ``rows`` as floats, blanks skipped; in bulk whenever possible."""
     flat = _flat(rows)
     types = set(map(type, flat))
-    # Fast paths: plain numbers, or plain numbers and blank strings (Office.js blanks),
-    # convert in one numpy call, without a Python call per cell.
+    # Fast paths: plain numbers, or numbers and blanks (None, ""), convert in one
+    # numpy call, without a Python call per cell.
     if types <= {int, float}:
         return np.array(flat, dtype=np.float64)
-    if types <= {int, float, str}:
+    if types <= {int, float, type(None)}:  # Office.js: null blanks
+        return np.array([c for c in flat if c is not None], dtype=np.float64)
+    if types <= {int, float, str, type(None)}:
         strings = {c for c in flat if type(c) is str}
         if all(c == "" or c.isspace() for c in strings):
-            return np.array([c for c in flat if type(c) is not str], dtype=np.float64)
+            kept = [c for c in flat if c is not None and type(c) is not str]
+            return np.array(kept, dtype=np.float64)
     out = np.empty(len(flat), dtype=np.float64)
     keep = 0
     for i, cell in enumerate(flat):
-        kind = _kind(cell, cells)
+        kind = _kind(cell)
         if isinstance(kind, float):
             out[keep] = kind
             keep += 1
         elif isinstance(kind, ErrorCode):
-            code = None if cell is None else kind
-            raise InputCellError(argument, code, _position(rows, i))
+            raise InputCellError(argument, kind, _position(rows, i))
         elif kind is not BLANK:
             raise _refuse(argument, cell, _position(rows, i), "numbers")
     return out[:keep]
 
 
-def number_or_range(value: object, argument: str, cells: Cells = PYTHON) -> float | NDArray[np.float64]:  # fmt: skip
+def number_or_range(value: object, argument: str) -> float | NDArray[np.float64]:  # fmt: skip
     """A single cell as a float, a range of several cells as an array.
 
     A blank single cell is an empty range, as a range of blank cells is.
@@ -315,23 +313,23 @@ def number_or_range(value: object, argument: str, cells: Cells = PYTHON) -> floa
     if _is_sequence(value):
         rows = _rows(value)
         if len(rows) > 1 or (rows and len(rows[0]) > 1):
-            return _numbers(rows, argument, cells)
-    single = number(value, argument, cells)
+            return _numbers(rows, argument)
+    single = number(value, argument)
     return np.empty(0, dtype=np.float64) if single is None else single
 
 
-def text(value: object, argument: str, cells: Cells = PYTHON) -> str | None:
+def text(value: object, argument: str) -> str | None:
     """One cell as stripped text; ``None`` when it is blank; numbers are refused.
 
     >>> text(" roi ", "kpi"), text("", "kpi")
     ('roi', None)
     """
     value = _single(value, argument)
-    kind = _kind(value, cells)
+    kind = _kind(value)
     if kind is BLANK:
         return None
     if isinstance(kind, ErrorCode):
-        raise InputCellError(argument, None if value is None else kind)
+        raise InputCellError(argument, kind)
     if isinstance(value, str):
         return value.strip()
     raise _refuse(argument, value, "", "a text")

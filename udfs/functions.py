@@ -29,7 +29,7 @@ from kpi_xl import catalog, kpis
 from kpi_xl.catalog import LANGS, Function, Kpi, Text
 from kpi_xl.errors import KpiValueError
 from udfs import convert
-from udfs.convert import CellError, Cells, ErrorCode
+from udfs.convert import CellError, ErrorCode
 
 #: Prefix of the classic names; the Office.js names drop it (under their namespace).
 PREFIX = "KPI_"
@@ -93,10 +93,10 @@ class ExcelFunction:
         args = ", ".join(f"[{p.name}]" if p.optional else p.name for p in self.params)
         return f"{name or self.name}({args})"
 
-    def call(self, arguments: dict[str, object], cells: Cells = convert.PYTHON) -> CellValue:
+    def call(self, arguments: dict[str, object]) -> CellValue:
         """Convert the cell values, run the function, map any failure to an Excel error."""
         try:
-            values = [_convert(p, arguments.get(p.name), cells) for p in self.params]
+            values = [_convert(p, arguments.get(p.name)) for p in self.params]
             return convert.result(self.run(*values))
         except convert.EXPECTED as exc:
             error = convert.error_for(exc)
@@ -114,19 +114,19 @@ def help_text(text: Text) -> str:
     return both if len(both) <= MAX_HELP else text.fr[: MAX_HELP - 1] + "…"
 
 
-def _convert(param: Param, value: object, cells: Cells) -> object:
+def _convert(param: Param, value: object) -> object:
     """One argument from the cell(s) to what the Python function takes."""
     if value is None and param.optional:
-        # Left out: xlwings passes the default, None included (then not an error cell).
+        # Left out (xlwings passes the default or None) or a blank cell: the default.
         return param.blank
     if param.kind == "text":
-        out: object = convert.text(value, param.name, cells)
+        out: object = convert.text(value, param.name)
     elif param.kind == "numbers":
-        out = convert.number_or_range(value, param.name, cells)
+        out = convert.number_or_range(value, param.name)
         if isinstance(out, np.ndarray) and out.size == 0 and param.blank is not REQUIRED:
             out = None  # all blank: the optional argument's default
     else:
-        out = convert.number(value, param.name, cells)
+        out = convert.number(value, param.name)
     if out is None:
         if param.blank is REQUIRED:
             raise KpiValueError(param.name, "is empty; give a value")
@@ -138,7 +138,6 @@ def build(
     spec: ExcelFunction,
     *,
     module: str,
-    cells: Cells = convert.PYTHON,
     finish: Callable[[CellValue], object] | None = None,
 ) -> Callable[..., Any]:
     """The Python function xlwings registers for ``spec``.
@@ -150,8 +149,6 @@ def build(
     module : str
         The module the function is attached to (xlwings Office.js reads the
         function's namespace from its module).
-    cells : Cells
-        How the runtime marks blank and error cells.
     finish : callable, optional
         Applied to the result, e.g. the classic add-in's COM error values.
     """
@@ -160,7 +157,7 @@ def build(
     def excel_function(*args: object, **kwargs: object) -> object:
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
-        value = spec.call(bound.arguments, cells)
+        value = spec.call(bound.arguments)
         return finish(value) if finish else value
 
     excel_function.__name__ = excel_function.__qualname__ = spec.name

@@ -8,21 +8,20 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from kpi_xl.commands import LANGS, SUMMARIES
 
-from kpi_xl import catalog, fmt
-from kpi_xl.config import Config, find_config, load_config
-from kpi_xl.importers import INPUT_IDS, Exports, fiscal_year_table, read_exports
-from kpi_xl.monthly import MonthlyKpis, compute_kpis, inputs_ytd
-from kpi_xl.workbook.template import texts
-from kpi_xl.workbook.write.comments import fiscal_year_end, latest_comments
+if TYPE_CHECKING:  # imported where used: 'compute --help' must not load pandas
+    import pandas as pd
 
-HELP = "read a folder of exports and show the monthly inputs and KPIs of a fiscal year"
+    from kpi_xl import catalog
+    from kpi_xl.config import Config
+    from kpi_xl.importers import Exports
+    from kpi_xl.importers.period import Period
+    from kpi_xl.monthly import MonthlyKpis
+
+HELP = SUMMARIES["compute"]
 DESCRIPTION = """\
 Read every export kpi_xl recognises in a folder, whatever the file names:
 the FEC (accounting entries), Shopify or WooCommerce orders, GA4 traffic,
@@ -41,10 +40,10 @@ the targets: see docs/importers.md.
 """
 EPILOG = """\
 examples:
-  kpi-xl compute --from exports/                 the latest fiscal year, as a table
-  kpi-xl compute --from exports/ --year 2024     the fiscal year starting in 2024
+  kpi-xl compute --from exports/               the latest fiscal year
+  kpi-xl compute --from exports/ --year 2024   the fiscal year starting in 2024
   kpi-xl compute --from exports/ --format csv > kpis.csv
-  kpi-xl compute --from exports/ --format csv-fr > kpis.csv   # ';' and 0,25: French Excel
+  kpi-xl compute --from exports/ --format csv-fr > kpis.csv  # ';', 0,25: French
   kpi-xl compute --from exports/ --format json --config company.toml
 
 A bad file stops with its name, line, column, value and what was expected
@@ -75,6 +74,12 @@ def register(sub: Any) -> None:
         help="the fiscal year starting in YYYY (default: the latest with data)",
     )
     p.add_argument(
+        "--until",
+        metavar="YYYY-MM",
+        help="the last month to show (default: the FEC's last month with P&L entries, "
+        "else the last month with data)",
+    )
+    p.add_argument(
         "--format",
         choices=("table", "csv", "csv-fr", "json"),
         default="table",
@@ -89,8 +94,8 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--lang",
-        choices=catalog.LANGS,
-        help="language of the table's labels (default: the config's, else fr)",
+        choices=LANGS,
+        help="language of the table's labels (default: the config's, else the system's)",
     )
     p.add_argument(
         "--cohorts",
@@ -106,19 +111,28 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from kpi_xl.config import find_config, load_config
+    from kpi_xl.importers import read_exports
+    from kpi_xl.monthly import compute_kpis
+    from kpi_xl.report import (
+        _check_has_data,  # fill's rule: a year without data is an error
+        period_of,
+    )
+
     folder: Path = args.folder
     config = load_config(args.config or find_config(folder))
     exports = read_exports(folder, config)
-    _report(exports)
-    table = fiscal_year_table(
-        exports.monthly, args.year, exports.fiscal_start_month(config.fiscal_year_start_month)
-    )
-    inputs = table[list(INPUT_IDS)]
+    period = period_of(exports, config, year=args.year, until=args.until)
+    _report(exports, period)
+    _check_has_data(period.table, exports, folder)
+    inputs = period.inputs
     result = compute_kpis(inputs)
     if args.format in ("csv", "csv-fr"):
         _write_csv(inputs, result, french=args.format == "csv-fr")
     elif args.format == "json":
-        _write_json(inputs, result, exports)
+        _write_json(inputs, result, exports, period)
     else:
         lang = args.lang or config.language
         _print_table(inputs, result, lang, config)
@@ -129,16 +143,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(exports: Exports) -> None:
+def _report(exports: Exports, period: Period) -> None:
     """Say on stderr which file was read as what, and every warning."""
     for source in exports.sources:
         print(f"kpi-xl: {source.describe()}", file=sys.stderr)
-    for warning in exports.warnings:
+    for warning in [*exports.warnings, *period.warnings]:
         print(f"kpi-xl: warning: {warning}", file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _rows(inputs: pd.DataFrame, result: MonthlyKpis) -> pd.DataFrame:
     """One row per month: ``month`` (YYYY-MM), the input ids, then the KPI ids."""
+    import pandas as pd
+
     frame = pd.concat([inputs, result.months.set_axis(inputs.index)], axis=1)
     frame.insert(0, "month", pd.DatetimeIndex(inputs.index).strftime("%Y-%m"))
     return frame.reset_index(drop=True)
@@ -168,10 +185,18 @@ def _csv_cell(value: Any, french: bool) -> Any:
     return value
 
 
-def _write_json(inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports) -> None:
+def _write_json(
+    inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports, period: Period
+) -> None:
     frame = _rows(inputs, result)
     months = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    origins = period.origins
+    for i, record in enumerate(months):
+        row = {} if origins is None else origins.iloc[i].dropna().to_dict()
+        record["origins"] = {str(k): str(v) for k, v in row.items()}
     document = {
+        "latest_month": None if period.latest is None else f"{period.latest:%Y-%m}",
+        "exercise": _exercise(period),
         "months": months,
         "ytd": {k: _clean(float(v)) for k, v in result.ytd.items()},
         "sources": [
@@ -185,42 +210,68 @@ def _write_json(inputs: pd.DataFrame, result: MonthlyKpis, exports: Exports) -> 
             }
             for s in exports.sources
         ],
-        "warnings": exports.warnings,
+        "warnings": [*exports.warnings, *period.warnings],
     }
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 
+def _exercise(period: Period) -> dict[str, Any] | None:
+    """The FEC exercise shown: its file, first and last month, length."""
+    e = period.exercise
+    if e is None:
+        return None
+    months = {"first_month": f"{e.start:%Y-%m}", "last_month": f"{e.end:%Y-%m}"}
+    return {"file": e.file, **months, "months": e.n_months}
+
+
 def _input_cell(value: float, unit: catalog.Unit, lang: str) -> str:
     """Amounts without decimals nor currency, so that twelve months fit a terminal."""
+    from kpi_xl import catalog, fmt
+
     if unit is catalog.Unit.CURRENCY and not math.isnan(value):
         return fmt.number(value, 0, lang)
     return fmt.value(value, unit, lang)
 
 
 def _print_table(inputs: pd.DataFrame, result: MonthlyKpis, lang: str, config: Config) -> None:
+    """The inputs then the KPIs, a column per month and the year to date, fitting the width."""
+    import pandas as pd
+
+    from kpi_xl import catalog, fmt
+    from kpi_xl.commands.tables import Column, console, month_blocks
+    from kpi_xl.monthly import inputs_ytd
+
     months = pd.DatetimeIndex(inputs.index)
-    title = f"{months[0]:%Y-%m} → {months[-1]:%Y-%m}"
-    table = Table(title=title, show_lines=False)
-    table.add_column("Indicateur" if lang == "fr" else "Item", no_wrap=True)
-    for month in months:
-        table.add_column(f"{month:%m/%y}", justify="right", no_wrap=True)
-    table.add_column(
-        "Cumul" if lang == "fr" else "YTD", justify="right", style="bold", no_wrap=True
-    )
     totals = inputs_ytd(inputs)
-    for spec in catalog.INPUTS:
-        cells = [_input_cell(v, spec.unit, lang) for v in [*inputs[spec.id], totals[spec.id]]]
-        table.add_row(spec.name(lang), *cells)
-    table.add_section()
-    for kpi in catalog.KPIS:
-        values = [*result.months[kpi.id], float(result.ytd[kpi.id])]
-        table.add_row(kpi.name(lang), *(fmt.value(v, kpi.unit, lang) for v in values))
-    Console(width=max(160, Console().width)).print(table)
+    labels = [s.name(lang) for s in catalog.INPUTS] + [k.name(lang) for k in catalog.KPIS]
+
+    def cells(i: int | None) -> list[str]:  # one month (i), or the year to date (None)
+        out = []
+        for spec in catalog.INPUTS:
+            value = totals[spec.id] if i is None else inputs[spec.id].iloc[i]
+            out.append(_input_cell(float(value), spec.unit, lang))
+        for kpi in catalog.KPIS:
+            value = result.ytd[kpi.id] if i is None else result.months[kpi.id].iloc[i]
+            out.append(fmt.value(float(value), kpi.unit, lang))
+        return out
+
+    columns = [Column(f"{m:%m/%y}", cells(i)) for i, m in enumerate(months)]
+    columns.append(Column("Cumul" if lang == "fr" else "YTD", cells(None), style="bold"))
+    out = console()
+    title = f"{months[0]:%Y-%m} → {months[-1]:%Y-%m}"
+    label = "Indicateur" if lang == "fr" else "Item"
+    for table in month_blocks(title, label, labels, columns, [len(catalog.INPUTS)], out):
+        out.print(table)
 
 
 def _print_cohorts(exports: Exports, months: pd.DatetimeIndex, lang: str) -> None:
     """Share of each first-order month's customers who ordered again k months later."""
+    import pandas as pd
+
+    from kpi_xl import catalog, fmt
+    from kpi_xl.commands.tables import Column, console, month_blocks
+
     fr = lang == "fr"
     cohorts = exports.cohorts
     if cohorts is None or cohorts.empty:
@@ -230,18 +281,25 @@ def _print_cohorts(exports: Exports, months: pd.DatetimeIndex, lang: str) -> Non
     rows = cohorts.loc[cohorts.index.isin(months)].iloc[:, :12]
     title = ("Rétention par cohorte (mois du 1er achat × mois écoulés)" if fr else
              "Retention by cohort (first-order month × months since)")  # fmt: skip
-    table = Table(title=title)
-    table.add_column("Cohorte" if fr else "Cohort", no_wrap=True)
-    for k in rows.columns:
-        table.add_column(f"+{k}", justify="right", no_wrap=True)
-    for month, shares in zip(pd.DatetimeIndex(rows.index), rows.to_numpy(), strict=True):
-        cells = [fmt.value(float(v), catalog.Unit.RATIO, lang) for v in shares]
-        table.add_row(f"{month:%Y-%m}", *cells)
-    Console(width=max(160, Console().width)).print(table)
+    labels = [f"{month:%Y-%m}" for month in pd.DatetimeIndex(rows.index)]
+    columns = [
+        Column(f"+{k}", [fmt.value(float(v), catalog.Unit.RATIO, lang) for v in rows[k]])
+        for k in rows.columns
+    ]
+    out = console()
+    for table in month_blocks(title, "Cohorte" if fr else "Cohort", labels, columns, (), out):
+        out.print(table)
 
 
 def _print_comments(exports: Exports, months: pd.DatetimeIndex, lang: str, most: int = 10) -> None:
     """The year's survey comments: what detractors and promoters said, newest first."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from kpi_xl.commands.tables import console
+    from kpi_xl.workbook.template import texts
+    from kpi_xl.workbook.write.comments import fiscal_year_end, latest_comments
+
     fr = lang == "fr"
     comments = exports.comments
     if comments is None or comments.empty:
@@ -255,7 +313,7 @@ def _print_comments(exports: Exports, months: pd.DatetimeIndex, lang: str, most:
         columns = texts.COMMENTS_COLUMNS
         table.add_column(columns["date"](lang), no_wrap=True)
         table.add_column(columns["score"](lang), justify="right")
-        table.add_column(columns["comment"](lang))
+        table.add_column(columns["comment"](lang), overflow="fold")  # wraps, never cut
         for row in rows.head(most).itertuples(index=False):
             table.add_row(f"{row.date:%d/%m/%Y}", f"{row.score:g}", Text(str(row.comment)))
-        Console().print(table)
+        console().print(table)

@@ -6,12 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kpi_xl import catalog, sample_data
-from kpi_xl.report import fill_report
-from kpi_xl.workbook.template.layout import Sheets
-from kpi_xl.workbook.template.templates import template_path
+from kpi_xl.commands import LANGS, SUMMARIES
 
-HELP = "write sample exports of a fictional shop and the KPI report filled from them"
+HELP = SUMMARIES["demo"]
 DESCRIPTION = """\
 Generate a year and a half of realistic exports for Maison Lavande, a
 fictional French online cosmetics shop (FEC accounting files, Shopify
@@ -47,7 +44,8 @@ MESSAGES = {
 def register(sub: Any) -> None:
     p = sub.add_parser("demo", help=HELP, description=DESCRIPTION, epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("--lang", choices=catalog.LANGS, default="fr", help="language (default: fr)")
+    p.add_argument("--lang", choices=LANGS,
+                   help="language of the sample and report (default: the system's)")  # fmt: skip
     p.add_argument("--out", type=Path, default=Path("kpi_xl_demo"), metavar="DIR",
                    help="where to write (default: ./kpi_xl_demo)")  # fmt: skip
     p.set_defaults(func=run)
@@ -55,6 +53,10 @@ def register(sub: Any) -> None:
 
 def make_demo(out: Path, lang: str = "fr") -> tuple[Path, Path]:
     """Write the sample exports and the demo report under ``out``; return both paths."""
+    from kpi_xl import sample_data
+    from kpi_xl.report import fill_report
+    from kpi_xl.workbook.template.templates import template_path
+
     out = Path(out)
     exports = out / "exports"
     company = sample_data.Company()
@@ -66,9 +68,15 @@ def make_demo(out: Path, lang: str = "fr") -> tuple[Path, Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    exports, report = make_demo(args.out, args.lang)
-    sheets = Sheets.for_lang(args.lang)
-    print(MESSAGES[args.lang].format(exports=exports, report=report, dashboard=sheets.dashboard,
+    from kpi_xl.language import system_language
+    from kpi_xl.paths import check_output_folder
+    from kpi_xl.workbook.template.layout import Sheets
+
+    check_output_folder(args.out)
+    lang = args.lang or system_language()
+    exports, report = make_demo(args.out, lang)
+    sheets = Sheets.for_lang(lang)
+    print(MESSAGES[lang].format(exports=exports, report=report, dashboard=sheets.dashboard,
                                      inputs=sheets.inputs, kpis=sheets.kpis,
                                      comments=sheets.comments))  # fmt: skip
     return 0

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kpi_xl import catalog
-from kpi_xl.config import find_config, load_config
-from kpi_xl.pdf import PAGES, soffice, write_pdf
-from kpi_xl.report import ReportResult, fill_report
-from kpi_xl.workbook.template.templates import template_path
+from kpi_xl.commands import LANGS, SUMMARIES
 
-HELP = "fill a new KPI workbook from a folder of exports"
+if TYPE_CHECKING:  # imported in run: 'fill --help' must not load the workbook code
+    from kpi_xl.report import ReportResult
+
+HELP = SUMMARIES["fill"]
 DESCRIPTION = """\
 Read the exports of a folder (FEC, orders, analytics, ad spend, NPS survey,
 manual CSV), cut the fiscal year's 12 months, and write a new KPI workbook:
@@ -39,17 +38,21 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="source", type=Path, required=True, metavar="DIR",
                    help="the folder of exports")  # fmt: skip
     p.add_argument("--out", type=Path, required=True, metavar="REPORT.xlsx",
-                   help="the workbook to write (replaced atomically if it exists)")  # fmt: skip
+                   help="the workbook to write (replaced atomically if it exists; "
+                        "a folder: the report goes inside it)")  # fmt: skip
     p.add_argument("--template", type=Path, metavar="T",
                    help="a workbook defining the contract names (default: the bundled one)")  # fmt: skip
     p.add_argument("--year", type=int, metavar="YYYY",
                    help="calendar year the fiscal year starts in (default: the latest)")  # fmt: skip
-    p.add_argument("--lang", choices=catalog.LANGS,
-                   help="language of the bundled template (default: the config's, else fr)")  # fmt: skip
+    p.add_argument("--lang", choices=LANGS,
+                   help="language of the bundled template (default: the config's, else the system's)")  # fmt: skip
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--company", metavar="NAME", help="company name for the Settings sheet")
-    p.add_argument("--pdf", nargs="?", const="dashboard", choices=PAGES, metavar="all",
+    p.add_argument("--until", metavar="YYYY-MM",
+                   help="the report's last month (default: the FEC's last month with P&L "
+                   "entries, else the last month with data)")  # fmt: skip
+    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"), metavar="all",
                    help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
                    "sheet), with LibreOffice")  # fmt: skip
     p.set_defaults(func=run)
@@ -63,19 +66,37 @@ def describe(result: ReportResult, out: Path) -> str:
     return f"{out}: {len(months)} months filled ({span}) from {files}"
 
 
+def print_warnings(warnings: list[str]) -> None:
+    """Every warning on stderr, before the success line, so none scrolls by unseen."""
+    for warning in warnings:
+        print(f"kpi-xl: warning: {warning}", file=sys.stderr)
+    sys.stderr.flush()
+
+
+def warned(warnings: list[str]) -> str:
+    """The success line's reminder of the warnings printed above it."""
+    count = len(warnings)
+    return f" ({count} warning{'s' if count > 1 else ''} above)" if count else ""
+
+
 def run(args: argparse.Namespace) -> int:
+    from kpi_xl.config import find_config, load_config
+    from kpi_xl.paths import report_path
+    from kpi_xl.pdf import soffice, write_pdf
+    from kpi_xl.report import fill_report
+    from kpi_xl.workbook.template.templates import template_path
+
     config = load_config(args.config or find_config(args.source))
     template = args.template or template_path(args.lang or config.language)
-    out = Path(args.out)
-    if not out.suffix:
-        out = out.with_suffix(".xlsx")
+    out, note = report_path(Path(args.out), Path(args.source).resolve().name, template)
+    if note is not None:  # --out names a folder: the report goes inside (docs/batch.md)
+        print(f"note: {note}", file=sys.stderr)
     if args.pdf:
         soffice()  # before any work: says how to install LibreOffice when it is missing
     result = fill_report(args.source, out, template, year=args.year, config_path=args.config,
-                         company=args.company)  # fmt: skip
-    for warning in result.exports.warnings:
-        print(f"note: {warning}", file=sys.stderr)
-    print(describe(result, out))
+                         company=args.company, until=args.until)  # fmt: skip
+    print_warnings(result.warnings)
+    print(describe(result, out) + warned(result.warnings))
     if args.pdf:
         print(f"PDF: {write_pdf(out, args.pdf)}")
     return 0

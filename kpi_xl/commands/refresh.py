@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from kpi_xl.pdf import PAGES, soffice, write_pdf
-from kpi_xl.report import refresh_report
+from kpi_xl.commands import SUMMARIES
 
-HELP = "update an existing KPI workbook in place after new exports arrive"
+HELP = SUMMARIES["refresh"]
 DESCRIPTION = """\
 Write the months the exports cover into the workbook's Inputs rows and
 update the computed values of the KPI formulas.  Nothing else changes:
@@ -41,7 +39,10 @@ def register(sub: Any) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--no-backup", action="store_true", help="do not keep WORKBOOK.bak")
-    p.add_argument("--pdf", nargs="?", const="dashboard", choices=PAGES, metavar="all",
+    p.add_argument("--until", metavar="YYYY-MM",
+                   help="the last month to write (default: the FEC's last month with P&L "
+                   "entries, else the last month with data)")  # fmt: skip
+    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"), metavar="all",
                    help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
                    "sheet), with LibreOffice")  # fmt: skip
     p.add_argument("--force", action="store_true",
@@ -50,16 +51,22 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kpi_xl.commands.fill import print_warnings, warned
+    from kpi_xl.pdf import soffice, write_pdf
+    from kpi_xl.report import refresh_report  # here: 'refresh --help' must start fast
+
     if args.pdf:
         soffice()  # before any work: says how to install LibreOffice when it is missing
+
     result = refresh_report(args.workbook, args.source, config_path=args.config,
-                            backup=not args.no_backup, force=args.force)  # fmt: skip
-    for warning in result.exports.warnings:
-        print(f"note: {warning}", file=sys.stderr)
+                            backup=not args.no_backup, until=args.until,
+                            force=args.force)  # fmt: skip
+    print_warnings(result.warnings)
     s = result.summary
     months = ", ".join(f"{m:%Y-%m}" for m in s.months) or "none"
     changed = f"{s.cells} cells changed" if s.cells else "already up to date, not rewritten"
-    print(f"{args.workbook}: {changed} (months in the exports: {months})")
+    print(f"{args.workbook}: {changed} (months in the exports: {months})"
+          + warned(result.warnings))  # fmt: skip
     if s.backup is not None:
         print(f"previous version kept as {s.backup}")
     if args.pdf:

@@ -12,12 +12,17 @@ Which source fills what, when several could (see docs/importers.md):
 * ``conversions`` (``[analytics] conversions``): ``auto`` takes the analytics
   key events if the export has them, else the number of orders;
 * the manual CSV wins over everything for the months and ids it gives.
+
+A FEC fills only the months it covers (P&L entries outside the opening
+journals, see :mod:`kpi_xl.importers.exercise`); two files with the same
+content, or two FECs covering a same month, are refused.  ``Exports.origins``
+says which source gave each figure.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import re
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +35,9 @@ from kpi_xl.errors import InputFileError
 from kpi_xl.importers import ads, analytics, fec, manual, orders, surveys
 from kpi_xl.importers.base import INPUT_IDS, SourceFile, month_index
 from kpi_xl.importers.customers import cohorts as make_cohorts
+from kpi_xl.importers.exercise import Exercise, name_closing, overlapping
 from kpi_xl.importers.loader import load
-from kpi_xl.importers.recognise import sniff
+from kpi_xl.importers.recognise import UnknownLayoutError, sniff
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 EXTRA_COLUMNS = (
@@ -55,26 +61,33 @@ class Exports:
     warnings: list[str] = field(default_factory=list)
     cohorts: pd.DataFrame | None = None
     comments: pd.DataFrame | None = None
+    #: The FECs' exercises, oldest first (see :mod:`kpi_xl.importers.exercise`).
+    exercises: list[Exercise] = field(default_factory=list)
+    #: The FECs' own figures (``fec.FEC_COLUMNS``) for the months they cover.
+    fec: pd.DataFrame | None = None
+    #: Which source gave each input figure ("fec", "orders", "analytics", "ads",
+    #: "fec+ads", "survey", "manual", "revenue one year earlier"); None where empty.
+    origins: pd.DataFrame | None = None
 
     def fiscal_start_month(self, configured: int | None = None) -> int:
-        """First month of the fiscal year: the config's, else the FEC's, else January.
+        """First month of the fiscal year: the config's, else the latest FEC exercise's,
+        else January.
 
-        A FEC's legal file name ends with its closing date (``SirenFECAAAAMMJJ``),
-        so ``0000000001FEC20220831.txt`` closes in August and its year starts in
-        September; a FEC without that name starts its year at its first month.
+        Without an exercise read from the entries (an ``Exports`` built by
+        hand), a FEC's legal file name (``SirenFECAAAAMMJJ``) gives its closing
+        month, so ``0000000001FEC20220831.txt`` starts its year in September.
         """
         if configured is not None:
             return configured
+        if self.exercises:
+            return self.exercises[-1].start.month
         fecs = [s for s in self.sources if s.kind == "fec"]
         for source in fecs:
-            closing = _FEC_NAME.search(source.path.name)
-            if closing and 1 <= int(closing["month"]) <= 12:
-                return int(closing["month"]) % 12 + 1
+            closing = name_closing(source.path.name)
+            if closing is not None:
+                return closing.month % 12 + 1
         firsts = [s.first_month for s in fecs if s.first_month is not None]
         return min(firsts).month if firsts else 1
-
-
-_FEC_NAME = re.compile(r"FEC(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})", re.IGNORECASE)
 
 
 @dataclass
@@ -84,6 +97,7 @@ class _Collected:
     comments: list[pd.DataFrame] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    exercises: list[tuple[Exercise, Path]] = field(default_factory=list)
 
     def add(
         self, family: str, frame: pd.DataFrame, source: SourceFile, notes: Iterable[str]
@@ -94,20 +108,58 @@ class _Collected:
 
 
 def export_files(folder: Path, config: Config) -> tuple[list[Path], list[str]]:
-    """The files of the folder to read, and a note for each one skipped."""
+    """The files of the folder to read, and a note for each one skipped.
+
+    A file that is not an export (a note, a PDF, a header no reader knows)
+    is skipped with a note saying how to leave it out silently, so one stray
+    file does not stop the folder; when no file at all is an export, the
+    first unknown layout is the error, with the layouts kpi_xl expects.
+    Sub-folders are not read: a note says so.  What the config's ``ignore``
+    patterns match is left out without a word.
+    """
     if not folder.is_dir():
         raise InputFileError(folder, "not a folder", expected="a folder of exports")
-    files, skipped = [], []
+    files, skipped, unknown = [], [], []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")) or path.name == CONFIG_NAME:
+        if path.name.startswith((".", "~$")) or path.name == CONFIG_NAME:
             continue
         if any(fnmatch.fnmatch(path.name, pattern) for pattern in config.ignore):
-            skipped.append(f"{path.name}: skipped (ignore list of the config)")
+            continue  # the user said so: no note
+        if path.is_dir():
+            skipped.append(
+                f"{path.name}/: sub-folder not read (only the files directly in "
+                f"{folder.name or folder} are); {_IGNORE_HINT.format(name=path.name)}"
+            )
+        elif not path.is_file():
+            continue
         elif path.suffix.lower() not in TEXT_SUFFIXES:
-            skipped.append(f"{path.name}: skipped (only .csv, .txt and .tsv exports are read)")
+            skipped.append(
+                f"{path.name}: skipped, only .csv, .txt and .tsv exports are read; "
+                + _IGNORE_HINT.format(name=_pattern(path))
+            )
         else:
+            try:
+                sniff(path, config)
+            except UnknownLayoutError as exc:
+                unknown.append(exc)
+                skipped.append(
+                    f"{path.name}: skipped, its header matches no export kpi_xl reads (if it "
+                    "is one, map its columns in kpi_xl.toml: see docs/importers.md); "
+                    + _IGNORE_HINT.format(name=path.name)
+                )
+                continue
             files.append(path)
+    if unknown and not files:
+        raise unknown[0]
     return files, skipped
+
+
+_IGNORE_HINT = 'to leave it out without this note, add ignore = ["{name}"] to kpi_xl.toml'
+
+
+def _pattern(path: Path) -> str:
+    """The ignore pattern of a file's kind: ``*.pdf``."""
+    return f"*{path.suffix}" if path.suffix else path.name
 
 
 def read_exports(folder: Path, config: Config | None = None) -> Exports:
@@ -121,10 +173,30 @@ def read_exports(folder: Path, config: Config | None = None) -> Exports:
             "no export to read in this folder",
             expected="FEC, orders, analytics, ads, survey or manual CSV files",
         )
+    _refuse_identical(files)
     collected = _Collected(warnings=skipped)
     for path in files:
         _read_one(path, config, collected)
     return _assemble(collected, config)
+
+
+def _refuse_identical(files: list[Path]) -> None:
+    """Two files with the same bytes (``FEC.txt`` and ``FEC (1).txt``) would count twice."""
+    by_size: dict[int, list[Path]] = {}
+    for path in files:
+        by_size.setdefault(path.stat().st_size, []).append(path)
+    seen: dict[str, Path] = {}
+    for group in (g for g in by_size.values() if len(g) > 1):
+        for path in group:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest in seen:
+                raise InputFileError(
+                    path,
+                    f"the same file as {seen[digest].name}: its figures would count twice",
+                    hint=f"remove one of {seen[digest].name} and {path.name} from the folder "
+                    "(or list one under ignore in kpi_xl.toml)",
+                )
+            seen[digest] = path
 
 
 def _read_one(path: Path, config: Config, into: _Collected) -> None:
@@ -132,7 +204,10 @@ def _read_one(path: Path, config: Config, into: _Collected) -> None:
     family = kind.split(":")[0]
     if family == "fec":
         result = fec.read_fec(path, config)
-        into.add("fec", result.monthly, result.source, result.warnings)
+        assert result.exercise is not None
+        covered = result.monthly.reindex(result.exercise.covered)
+        into.add("fec", covered, result.source, result.warnings)
+        into.exercises.append((result.exercise, path))
     elif family == "orders":
         _, table = load(path, config, "orders")
         found = orders.extract_orders(kind, table, config)
@@ -177,6 +252,7 @@ def _stack(frames: list[pd.DataFrame], family: str, notes: list[str]) -> pd.Data
 
 
 def _assemble(got: _Collected, config: Config) -> Exports:
+    _refuse_overlapping(got.exercises)
     parts = {
         f: _stack(got.frames.get(f, []), f, got.warnings)
         for f in ("fec", "analytics", "ads", "survey", "manual")
@@ -184,10 +260,10 @@ def _assemble(got: _Collected, config: Config) -> Exports:
     order_list, cohort_table = _orders(got, config)
     frames = [p for p in (*parts.values(), order_list) if p is not None and len(p)]
     if not frames:
-        # e.g. a FEC holding only its opening entries, or headers without rows
+        # e.g. a FEC holding only balance-sheet entries, or headers without rows
         raise InputFileError(
             ", ".join(s.path.name for s in got.sources) or "the exports",
-            "no month has any figure (only headers, or only opening-balance entries)",
+            "no month has any figure (only headers, or only opening or balance-sheet entries)",
             hint="export the period's entries or orders, not just the opening balances",
         )
     months = month_index(
@@ -196,16 +272,79 @@ def _assemble(got: _Collected, config: Config) -> Exports:
         )
     )
     out = pd.DataFrame(np.nan, index=months, columns=[*INPUT_IDS, *EXTRA_COLUMNS])
+    track = _Origins(out)
     _fill_fec(out, parts["fec"])
+    track.mark("fec")
     _fill_orders(out, order_list)
+    track.mark("orders")
     _fill_ads(out, parts["ads"], config)
-    _fill_analytics(out, parts["analytics"], order_list, config)
-    for part in (parts["survey"], parts["manual"]):
+    track.mark_marketing(config.ads.combine)
+    conversions = _fill_analytics(out, parts["analytics"], order_list, config)
+    track.mark("analytics", {"conversions": conversions})
+    for name in ("survey", "manual"):
+        part = parts[name]
         if part is not None:
             out.update(part.reindex(out.index)[[c for c in part.columns if c in out.columns]])
+            track.mark(name)
     out["revenue_prev_year"] = out["revenue_prev_year"].fillna(_year_before(out["revenue"]))
+    track.mark("revenue one year earlier")
     comments = pd.concat(got.comments, ignore_index=True) if got.comments else None
-    return Exports(out.astype(np.float64), got.sources, got.warnings, cohort_table, comments)
+    exercises = sorted((e for e, _ in got.exercises), key=lambda e: e.start)
+    return Exports(out.astype(np.float64), got.sources, got.warnings, cohort_table, comments,
+                   exercises, parts["fec"], track.origins)  # fmt: skip
+
+
+def _refuse_overlapping(exercises: list[tuple[Exercise, Path]]) -> None:
+    """Two FECs covering a same month: the same exercise twice (its figures would double)."""
+    found = overlapping([e for e, _ in exercises])
+    if found is None:
+        return
+    a, b = found
+    paths = {e.file: p for e, p in exercises}
+    shared = sorted(set(a.covered) & set(b.covered))
+    raise InputFileError(
+        paths[b.file],
+        f"covers the same months as {a.file} ({shared[0]:%Y-%m} to {shared[-1]:%Y-%m}): "
+        "the same exercise twice would count its figures twice",
+        hint=f"keep one of {a.file} and {b.file} (the most recent export of the exercise); "
+        "FECs of consecutive exercises (N and N-1) are read together",
+    )
+
+
+class _Origins:
+    """Which source last wrote each input figure of the table being assembled."""
+
+    def __init__(self, out: pd.DataFrame) -> None:
+        self.out = out
+        self.origins = pd.DataFrame(None, index=out.index, columns=list(INPUT_IDS), dtype=object)
+        self.before = self._snapshot()
+
+    def _snapshot(self) -> pd.DataFrame:
+        return self.out[list(INPUT_IDS)].copy()
+
+    def mark(self, name: str, instead: dict[str, str] | None = None) -> None:
+        """``name`` gave every figure changed since the last mark (``instead``: by column)."""
+        now = self._snapshot()
+        changed = now.notna() & ~(now == self.before)
+        self.origins = self.origins.mask(changed, name)
+        for column, origin in (instead or {}).items():
+            self.origins[column] = self.origins[column].mask(changed[column], origin)
+        self.before = now
+
+    def mark_marketing(self, rule: str) -> None:
+        fec_costs, spend = self.out["fec_marketing_costs"], self.out["ad_spend"]
+        labels = {"fec": "fec", "ads": "ads"}
+        if rule in labels:
+            origin = pd.Series(labels[rule], index=self.out.index)
+        elif rule == "add":
+            origin = pd.Series("fec+ads", index=self.out.index)
+            origin[fec_costs.isna()] = "ads"
+            origin[spend.isna()] = "fec"
+        else:
+            origin = pd.Series("ads", index=self.out.index).mask(fec_costs.notna(), "fec")
+        values = self.out["sales_marketing_costs"]
+        self.origins["sales_marketing_costs"] = origin.where(values.notna(), None)
+        self.before = self._snapshot()
 
 
 def _orders(got: _Collected, config: Config) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -264,7 +403,8 @@ def _fill_ads(out: pd.DataFrame, part: pd.DataFrame | None, config: Config) -> N
 
 def _fill_analytics(
     out: pd.DataFrame, part: pd.DataFrame | None, order_part: pd.DataFrame | None, config: Config
-) -> None:
+) -> str:
+    """Traffic figures, and conversions: returns where they came from."""
     if part is not None:
         for column in ("visitors", "sessions", "engaged_sessions"):
             if column in part:
@@ -274,8 +414,11 @@ def _fill_analytics(
     if has_events and choice in ("auto", "analytics"):
         assert part is not None
         out.loc[part.index, "conversions"] = part["conversions"]
-    elif order_part is not None and choice in ("auto", "orders"):
+        return "analytics"
+    if order_part is not None and choice in ("auto", "orders"):
         out.loc[order_part.index, "conversions"] = order_part["orders"]
+        return "orders"
+    return "analytics"
 
 
 def _year_before(revenue: pd.Series) -> pd.Series:

@@ -30,6 +30,7 @@ from kpi_xl.importers import textfile
 from kpi_xl.importers.amounts import AMOUNT_EXPECTED, parse_amounts
 from kpi_xl.importers.base import SourceFile
 from kpi_xl.importers.dates import DATE_EXPECTED, parse_dates
+from kpi_xl.importers.exercise import Exercise, decide, journal_labels, opening_codes
 from kpi_xl.importers.recognise import FEC_DEBIT_CREDIT, FEC_MONTANT_SENS, head_text
 from kpi_xl.importers.table import normalise
 
@@ -61,6 +62,7 @@ class FecResult:
     source: SourceFile
     by_account: pd.DataFrame  # month, account, opening, debit, credit (small)
     warnings: list[str] = field(default_factory=list)
+    exercise: Exercise | None = None  # None only for a result built by hand
 
 
 @dataclass
@@ -91,13 +93,27 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
             "an account number such as 706000",
         )
     debit, credit = _amounts(frame, lines)
-    by_account = _by_account(frame, months, debit, credit, config.fec)
+    opening = _opening(path, frame, layout, encoding, config.fec)
+    by_account = _by_account(frame, months, debit, credit, opening)
+    exercise, notes = decide(path, by_account)
     monthly = _monthly(by_account, config.fec)
     totals = _totals(by_account, debit, credit)
-    warnings = _check_balance(path, totals)
-    first, last = (monthly.index.min(), monthly.index.max()) if len(monthly) else (None, None)
-    source = SourceFile(path, "fec", len(frame), first, last, encoding)
-    return FecResult(monthly, totals, source, by_account, warnings)
+    warnings = [*notes, *_check_balance(path, totals)]
+    last = monthly.index.max() if len(monthly) else None
+    source = SourceFile(path, "fec", len(frame), exercise.start, last, encoding)
+    return FecResult(monthly, totals, source, by_account, warnings, exercise)
+
+
+def _opening(
+    path: Path, frame: pd.DataFrame, layout: _Layout, encoding: str, fec: FecConfig
+) -> set[str]:
+    """The opening journals' codes: by code, else by their label (one more quick pass)."""
+    codes = [str(j) for j in frame["journal"].cat.categories]
+    found = opening_codes(codes, fec.opening_journals)
+    if not found:
+        labels = journal_labels(path, layout.names, layout.delimiter, encoding)
+        found = opening_codes(codes, (), labels)
+    return found
 
 
 def _no_entries(path: Path) -> InputFileError:
@@ -328,15 +344,12 @@ def _sens(sens: pd.Series, lines: _Lines) -> npt.NDArray[np.int8]:
 
 
 def _by_account(
-    frame: pd.DataFrame, months: Ints, debit: Floats, credit: Floats, fec: FecConfig
+    frame: pd.DataFrame, months: Ints, debit: Floats, credit: Floats, opening_journals: set[str]
 ) -> pd.DataFrame:
     """Debit and credit summed per (month, account, opening journal or not)."""
     accounts = frame["account"]
     journals = frame["journal"].cat
-    opening_set = {j.upper() for j in fec.opening_journals}
-    opening_of = np.array(
-        [str(j).strip().upper() in opening_set for j in journals.categories] + [False]
-    )
+    opening_of = np.array([str(j) in opening_journals for j in journals.categories] + [False])
     opening = opening_of[journals.codes.to_numpy()]
     account_names = np.array([str(a).strip() for a in accounts.cat.categories], dtype=object)
     n_accounts = len(account_names)

@@ -56,6 +56,10 @@ EXPECTED_LAYOUTS = (
 )
 
 
+class UnknownLayoutError(InputFileError):
+    """A file whose header matches no export kpi_xl reads (a note, a stray file)."""
+
+
 @dataclass
 class Sniffed:
     """A file's kind and, for CSV kinds, its header position and separator."""
@@ -144,7 +148,7 @@ def sniff(path: Path, config: Config) -> Sniffed:
     header = find_header(lines, accept, config.csv.delimiter)
     if header is None:
         first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
-        raise InputFileError(
+        raise UnknownLayoutError(
             path,
             "unknown layout: the header matches no export kpi_xl reads",
             line=lines.index(first) + 1 if first else None,

@@ -4,9 +4,11 @@ Batch mode works by name, never by coordinates, so any workbook that defines
 these names (the bundled templates, or one a user built from scratch) can
 be filled and refreshed.
 
-Inputs (values the writer fills; 12 cells each, one per month, in order):
+Inputs (values the writer fills; one cell per month, in order: 12 in the bundled
+templates, N in a template built for an exercise of N months, 1 to 24):
     ``months``                 first day of each month, as dates
-    ``in_<input id>``          one per :data:`kpi_xl.catalog.INPUTS` entry
+    ``in_<input id>``          one per :data:`kpi_xl.catalog.INPUTS` entry (optional:
+                               a workbook may define any of them)
 Settings (single cells the user edits; the writer only reads them):
     ``set_company``, ``set_fy_start`` (date of the first month), ``set_currency``,
     ``set_lang`` ("fr" or "en": the language of labels), ``target_<kpi id>``,
@@ -14,7 +16,7 @@ Settings (single cells the user edits; the writer only reads them):
     ``set_client_id`` (optional: the SIREN or company the report belongs to; the
     writer fills it and a refresh with another company's exports is refused)
 Formulas (the writer refreshes their cached values from :func:`formula_values`):
-    ``kpi_<id>`` (12 cells), ``kpi_<id>_ytd``, ``kpi_<id>_value`` (the value compared
+    ``kpi_<id>`` (one cell per month), ``kpi_<id>_ytd``, ``kpi_<id>_value`` (the value compared
     with the target), ``kpi_<id>_change`` (latest month minus the one before),
     ``kpi_<id>_status`` (traffic-light label), ``kpi_<id>_action`` (advice when not
     on track), ``dash_month`` (latest month with any input), and per dashboard slot
@@ -25,8 +27,9 @@ Customer comments (optional plain values the writer fills; 15 cells each, newest
     ``nps_promoters_date``, ``nps_promoters_score``, ``nps_promoters_comment``: the
     fiscal year's latest NPS survey comments of detractors (0-6) and promoters (9-10).
 
-Only ``months`` and the ``in_*`` rows are required to fill a workbook; the
-other names are refreshed when present.
+Only ``months`` and at least one ``in_*`` row are required to fill a workbook;
+the other names are refreshed when present, and the figures of an input the
+workbook does not define are left out (the fill says which).
 """
 
 from __future__ import annotations
@@ -42,7 +45,10 @@ from kpi_xl import catalog
 from kpi_xl.catalog import Kpi
 from kpi_xl.monthly import MonthlyKpis, kpi_statuses
 
+#: Months of the bundled templates; a template of N months (an exercise of 1 to
+#: ``MAX_MONTHS`` months) is one builder call, ``build_workbook(..., n_months=N)``.
 N_MONTHS = 12
+MAX_MONTHS = 24
 FOCUS_SLOTS = 5
 MONTHS = "months"
 SET_COMPANY = "set_company"
@@ -110,8 +116,8 @@ def input_names() -> list[str]:
 
 
 def required_names() -> list[str]:
-    """Names a workbook must define to be filled."""
-    return [MONTHS, *input_names()]
+    """Names a workbook must define to be filled (and at least one ``in_*`` name)."""
+    return [MONTHS]
 
 
 def formula_names() -> list[str]:

@@ -10,11 +10,12 @@ xlwings Server's ``XLWINGS_FUNCTIONS_NAMESPACE`` is ``KPI``.  Set
 own, as the xlwings Lite ``main.py`` does (``=KPI.ROI`` there too).
 
 Every argument is declared with xlwings' ``raw`` converter: the cells reach
-:mod:`udfs.convert` as Office.js sent them (2-D lists, ``""`` for blank,
-``None`` for an error cell), which converts a whole range in one pass.
+:mod:`udfs.convert` as Office.js sent them (2-D lists, ``null`` or ``""`` for
+blank, ``{"type": "Error", ...}`` for an error cell), which converts a whole
+range in one pass.
 xlwings' default converter cleans each cell and, in xlwings 0.37.8, its
 ``is_jsnull`` check retries a failing ``pyodide`` import for every cell: 4 to
-6 s for 100,000 cells against 12 to 25 ms here (``bench/bench_udf_nps.py``).
+6 s for 100,000 cells against about 11 ms here (``bench/bench_udf_nps.py``).
 
 xlwings Server and the ``xlwings.server`` module are licensed by xlwings
 (PolyForm Noncommercial or a commercial key in ``XLWINGS_LICENSE_KEY``).
@@ -28,7 +29,6 @@ from typing import Any
 
 import xlwings as xw
 
-from udfs import convert
 from udfs.functions import ExcelFunction, build, help_text, specs
 
 #: Sub-namespace of our own, under the add-in's: "" for none (xlwings Server), "KPI" in Lite.
@@ -41,7 +41,7 @@ def officejs_function(
     spec: ExcelFunction, func: Decorator, arg: Decorator, module: str = __name__
 ) -> Callable[..., Any]:
     """``spec`` built and decorated with the given Office.js ``func`` and ``arg``."""
-    f = build(spec, module=module, cells=convert.OFFICEJS)
+    f = build(spec, module=module)
     for param in spec.params:
         f = arg(param.name, "raw", doc=help_text(param.help))(f)
     options: dict[str, str] = {"name": spec.short_name}

@@ -27,7 +27,13 @@ from xlsxwriter.workbook import Workbook
 from kpi_xl import catalog
 from kpi_xl.errors import KpiValueError
 from kpi_xl.monthly import MonthlyKpis, compute_kpis
-from kpi_xl.workbook.contract import N_MONTHS, CachedValue, Settings, formula_values
+from kpi_xl.workbook.contract import (
+    MAX_MONTHS,
+    N_MONTHS,
+    CachedValue,
+    Settings,
+    formula_values,
+)
 from kpi_xl.workbook.template import texts
 from kpi_xl.workbook.template.cached import FormulaCell, FormulaSource, canonical
 from kpi_xl.workbook.template.context import Context
@@ -65,6 +71,7 @@ def build_workbook(
     *,
     settings: Settings | None = None,
     inputs: pd.DataFrame | None = None,
+    n_months: int | None = None,
 ) -> Path:
     """Write a monthly KPI workbook to ``path`` and return the path.
 
@@ -78,9 +85,12 @@ def build_workbook(
         Company, fiscal year start, currency, targets and focus KPIs; by default
         :func:`default_settings`.
     inputs
-        Optional monthly inputs (12 rows, one column per input id) written into
-        the Inputs sheet, with every formula's cached value computed to match
-        (demo files; the bundled templates are empty).
+        Optional monthly inputs (one row per month, one column per input id)
+        written into the Inputs sheet, with every formula's cached value
+        computed to match (demo files; the bundled templates are empty).
+    n_months
+        The number of months (1 to 24; an exercise may last up to 24 months);
+        default the rows of ``inputs``, else 12 (the bundled templates).
 
     Returns
     -------
@@ -91,7 +101,10 @@ def build_workbook(
         raise KpiValueError("lang", f"must be one of {', '.join(catalog.LANGS)}, not {lang!r}")
     settings = settings or default_settings(lang)
     settings.lang = lang
-    table = empty_inputs() if inputs is None else _checked_inputs(inputs)
+    n = n_months or (N_MONTHS if inputs is None else len(inputs))
+    if not 1 <= n <= MAX_MONTHS:
+        raise KpiValueError("n_months", f"must be 1 to {MAX_MONTHS}, not {n}")
+    table = empty_inputs(n) if inputs is None else _checked_inputs(inputs, n)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook(str(path), {"constant_memory": False})
@@ -103,7 +116,7 @@ def build_workbook(
 def _write(workbook: Workbook, lang: str, settings: Settings, table: pd.DataFrame) -> Context:
     """Every sheet of the template into ``workbook``; the context holds the formula recipe."""
     values = cell_values(settings, table)
-    ctx = Context(workbook, lang, settings, table, values, Sheets.for_lang(lang))
+    ctx = Context(workbook, lang, settings, table, values, Sheets.for_lang(lang), len(table))
     _add_sheets(ctx)
     write_howto(ctx)
     write_settings(ctx)
@@ -134,7 +147,7 @@ def cell_values(
     settings
         What the Settings sheet holds (a focus slot may be ``""``: empty).
     inputs
-        12 rows of monthly inputs, one column per input id (NaN: empty).
+        One row per month of monthly inputs, one column per input id (NaN: empty).
     result
         ``compute_kpis(inputs)`` when the caller already has it.
 
@@ -156,12 +169,14 @@ def cell_values(
 
 
 @functools.cache
-def _recorded(lang: str) -> tuple[tuple[FormulaSource, ...], frozenset[frozenset[str]]]:
+def _recorded(
+    lang: str, n_months: int = N_MONTHS
+) -> tuple[tuple[FormulaSource, ...], frozenset[frozenset[str]]]:
     """The formula recipe and the charts' ranges of a ``lang`` template, built in memory."""
     if lang not in catalog.LANGS:
         raise KpiValueError("lang", f"must be one of {', '.join(catalog.LANGS)}, not {lang!r}")
     workbook = Workbook(io.BytesIO(), {"in_memory": True})
-    ctx = _write(workbook, lang, default_settings(lang), empty_inputs())
+    ctx = _write(workbook, lang, default_settings(lang), empty_inputs(n_months))
     charts = set()
     for chart in workbook.charts:
         series = chart.series + (chart.combined.series if chart.combined else [])
@@ -170,19 +185,20 @@ def _recorded(lang: str) -> tuple[tuple[FormulaSource, ...], frozenset[frozenset
     return tuple(ctx.recipe), frozenset(charts)
 
 
-def formula_recipe(lang: str) -> tuple[FormulaSource, ...]:
-    """Every formula cell the builder writes for ``lang``, and the key of its value.
+def formula_recipe(lang: str, n_months: int = N_MONTHS) -> tuple[FormulaSource, ...]:
+    """Every formula cell the builder writes for ``lang`` and ``n_months``, and the key
+    of its value.
 
     The recipe is recorded by running the builder itself (without saving a
     file), so it can never drift from the templates; it depends on the
-    language only, and is computed once per process.
+    language and the number of months only, and is computed once per process.
     """
-    return _recorded(lang)[0]
+    return _recorded(lang, n_months)[0]
 
 
-def chart_ranges(lang: str) -> frozenset[frozenset[str]]:
+def chart_ranges(lang: str, n_months: int = N_MONTHS) -> frozenset[frozenset[str]]:
     """The ranges each chart of a ``lang`` template plots (see :func:`.cached.canonical`)."""
-    return _recorded(lang)[1]
+    return _recorded(lang, n_months)[1]
 
 
 def formula_cells(lang: str, settings: Settings, inputs: pd.DataFrame) -> list[FormulaCell]:
@@ -195,7 +211,7 @@ def formula_cells(lang: str, settings: Settings, inputs: pd.DataFrame) -> list[F
     settings
         The workbook's settings (company, fiscal year start, targets, focus KPIs).
     inputs
-        12 rows of monthly inputs, one column per input id.
+        One row per month of monthly inputs, one column per input id.
 
     Returns
     -------
@@ -205,7 +221,7 @@ def formula_cells(lang: str, settings: Settings, inputs: pd.DataFrame) -> list[F
         the builder writes them.
     """
     values = cell_values(settings, inputs)
-    return [source.cell(values) for source in formula_recipe(lang)]
+    return [source.cell(values) for source in formula_recipe(lang, len(inputs))]
 
 
 def _add_sheets(ctx: Context) -> None:
@@ -220,14 +236,15 @@ def _add_sheets(ctx: Context) -> None:
     ctx.sheet(s.settings).set_tab_color("#FFC000")
 
 
-def _checked_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
-    """Inputs as 12 numeric rows over the catalog's input ids (unknown columns refused)."""
+def _checked_inputs(inputs: pd.DataFrame, n_months: int = N_MONTHS) -> pd.DataFrame:
+    """Inputs as ``n_months`` numeric rows over the catalog's input ids (unknown columns
+    refused)."""
     known = {i.id for i in catalog.INPUTS}
     unknown = [c for c in inputs.columns if c not in known]
     if unknown:
         raise KpiValueError("inputs", f"unknown input columns {unknown}; known: {sorted(known)}")
-    if len(inputs) != N_MONTHS:
-        raise KpiValueError("inputs", f"needs {N_MONTHS} rows (one per month), got {len(inputs)}")
+    if len(inputs) != n_months:
+        raise KpiValueError("inputs", f"needs {n_months} rows (one per month), got {len(inputs)}")
     table = inputs.reindex(columns=[i.id for i in catalog.INPUTS])
     numeric: pd.DataFrame = table.apply(pd.to_numeric, errors="coerce")
     return numeric.reset_index(drop=True).astype(float)

@@ -12,10 +12,10 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_xl.workbook.contract import CachedValue, ExcelError, Settings
+from kpi_xl.workbook.contract import N_MONTHS, CachedValue, ExcelError, Settings
 from kpi_xl.workbook.template import styles
 from kpi_xl.workbook.template.cached import FormulaSource, Values
-from kpi_xl.workbook.template.layout import Sheets
+from kpi_xl.workbook.template.layout import KpiColumns, Sheets, kpi_columns, last_month_col
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -56,8 +56,18 @@ class Context:
     inputs: pd.DataFrame
     values: Values
     sheets: Sheets
+    n_months: int = N_MONTHS
     recipe: list[FormulaSource] = field(default_factory=list)
     _formats: dict[tuple[tuple[str, Any], ...], Any] = field(default_factory=dict)
+
+    @property
+    def cols(self) -> KpiColumns:
+        """The KPIs sheet's columns after the months."""
+        return kpi_columns(self.n_months)
+
+    @property
+    def last_month_col(self) -> int:
+        return last_month_col(self.n_months)
 
     def fmt(self, **props: Any) -> Any:
         """A cell format with the default font, created once per distinct set of properties."""

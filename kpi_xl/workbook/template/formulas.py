@@ -31,11 +31,23 @@ class Grid:
     rows: Mapping[str, tuple[str, int]]
     first_col: int
     n_months: int = 12
+    #: The block of every input row (sheet, first row, last row): a running total stops
+    #: after its last month with any input.
+    inputs: tuple[str, int, int] | None = None
 
     def month(self, name: str, m: int) -> str:
         """Absolute address of month ``m`` (0-based) of a named row."""
         sheet, row = self.rows[name]
         return f"{_quote(sheet)}!{xl_rowcol_to_cell(row, self.first_col + m, True, True)}"
+
+    def inputs_from(self, m: int) -> str | None:
+        """The input block from month ``m`` (0-based) to the last month; None without one."""
+        if self.inputs is None:
+            return None
+        sheet, first, last = self.inputs
+        a = xl_rowcol_to_cell(first, self.first_col + m, True, True)
+        b = xl_rowcol_to_cell(last, self.first_col + self.n_months - 1, True, True)
+        return f"{_quote(sheet)}!{a}:{b}"
 
     def span(self, name: str, last: int) -> str:
         """Months 0..last of a named row, e.g. for running totals."""
@@ -123,7 +135,11 @@ def _month_part(src: Source, grid: Grid, m: int) -> tuple[str, str] | None:
     if src.mode in ("cum", "avg"):
         rng = grid.span(src.name, m)
         func = "SUM" if src.mode == "cum" else "AVERAGE"
-        return f"{func}({rng})", f"COUNT({rng})>0"
+        later = grid.inputs_from(m)
+        if later is None:
+            return f"{func}({rng})", f"COUNT({rng})>0"
+        # blank after the latest month with any input, as kpi_xl.monthly does
+        return f"{func}({rng})", f"AND(COUNT({rng})>0,COUNT({later})>0)"
     ref = grid.month(src.name, m)
     return ref, f"ISNUMBER({ref})"
 

@@ -20,17 +20,34 @@ FIRST_MONTH_COL = 3
 HEADER_ROW = 3
 FIRST_DATA_ROW = 4
 
-# KPIs sheet columns after the 12 months.
+# KPIs sheet columns before the months; those after the months: :func:`kpi_columns`.
 KPI_COL_NAME, KPI_COL_FORMULA, KPI_COL_BETTER = 0, 1, 2
-KPI_COL_YTD = FIRST_MONTH_COL + N_MONTHS
-KPI_COL_TARGET = KPI_COL_YTD + 1
-KPI_COL_VALUE = KPI_COL_YTD + 2
-KPI_COL_CHANGE = KPI_COL_YTD + 3
-KPI_COL_STATUS = KPI_COL_YTD + 4
-KPI_COL_ACTION = KPI_COL_YTD + 5
-KPI_COL_FREQUENCY = KPI_COL_YTD + 6
-KPI_COL_BASIS = KPI_COL_YTD + 7
-KPI_COL_UNIT = KPI_COL_YTD + 8  # the unit id, read by the dashboard's number formats
+
+
+@dataclass(frozen=True)
+class KpiColumns:
+    """The KPIs sheet's columns after the months (they move with the number of months)."""
+
+    ytd: int
+    target: int
+    value: int
+    change: int
+    status: int
+    action: int
+    frequency: int
+    basis: int
+    unit: int  # the unit id, read by the dashboard's number formats
+
+
+def kpi_columns(n_months: int = N_MONTHS) -> KpiColumns:
+    """The columns after ``n_months`` month columns on the KPIs sheet."""
+    return KpiColumns(*range(FIRST_MONTH_COL + n_months, FIRST_MONTH_COL + n_months + 9))
+
+
+def last_month_col(n_months: int = N_MONTHS) -> int:
+    """The last month column of the Inputs and KPIs sheets."""
+    return FIRST_MONTH_COL + n_months - 1
+
 
 # Inputs sheet columns.
 IN_COL_LABEL, IN_COL_UNIT, IN_COL_HELP = 0, 1, 2
@@ -118,11 +135,12 @@ def kpi_row(index: int) -> int:
     return FIRST_DATA_ROW + index
 
 
-def grid(sheets: Sheets) -> Grid:
+def grid(sheets: Sheets, n_months: int = N_MONTHS) -> Grid:
     """The month cells of every ``in_*`` and ``kpi_*`` row, for the formula generator."""
     rows: dict[str, tuple[str, int]] = {}
     for i, item in enumerate(catalog.INPUTS):
         rows[item.defined_name] = (sheets.inputs, input_row(i))
     for i, kpi in enumerate(catalog.KPIS):
         rows[kpi.defined_name] = (sheets.kpis, kpi_row(i))
-    return Grid(rows, FIRST_MONTH_COL, N_MONTHS)
+    inputs = (sheets.inputs, input_row(0), input_row(len(catalog.INPUTS) - 1))
+    return Grid(rows, FIRST_MONTH_COL, n_months, inputs)

@@ -19,7 +19,6 @@ from kpi_xl.workbook.contract import (
     DASH_MONTH,
     FOCUS_SLOTS,
     MONTHS,
-    N_MONTHS,
     NA,
     POINTS,
     SET_COMPANY,
@@ -32,7 +31,7 @@ from kpi_xl.workbook.template import layout, styles, texts
 from kpi_xl.workbook.template.cached import Values
 from kpi_xl.workbook.template.context import Context, span
 from kpi_xl.workbook.template.formulas import last_index
-from kpi_xl.workbook.template.sheets_data import LAST_MONTH_COL, traffic_lights
+from kpi_xl.workbook.template.sheets_data import traffic_lights
 
 LIGHT = "●"
 MARGIN_KPI = "net_margin"  # the second chart: net margin against its target
@@ -61,13 +60,13 @@ def _kpi_column(ctx: Context, col: int) -> str:
 def _kpi_block(ctx: Context) -> str:
     last = layout.FIRST_DATA_ROW + len(catalog.KPIS) - 1
     return span(
-        ctx.sheets.kpis, layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL, last, LAST_MONTH_COL
+        ctx.sheets.kpis, layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL, last, ctx.last_month_col
     )
 
 
 def _input_block(ctx: Context) -> str:
     last = layout.FIRST_DATA_ROW + len(catalog.INPUTS) - 1
-    return span(ctx.sheets.inputs, layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL, last, LAST_MONTH_COL)  # fmt: skip
+    return span(ctx.sheets.inputs, layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL, last, ctx.last_month_col)  # fmt: skip
 
 
 #: Keys of the values of the Dashboard's formula cells outside the contract.
@@ -93,6 +92,8 @@ def dashboard_values(
     ``values`` are :func:`kpi_xl.workbook.contract.formula_values` for the same settings.
     """
     title = texts.DASH_TITLE(settings.lang)
+    month_cells = values[MONTHS]
+    n_months = len(month_cells) if isinstance(month_cells, list) else 1
     out: dict[str, CachedValue | list[CachedValue]] = {
         TITLE: f"{title} — {settings.company}" if settings.company else title
     }
@@ -104,20 +105,20 @@ def dashboard_values(
         out[helper_key(slot, "unit")] = "" if kpi is None else kpi.unit.value
         out[helper_key(slot, "light")] = LIGHT if values[dash_name(slot, "status")] else ""
         out[helper_key(slot, "trend")] = [
-            _number_or_na(months[m]) if isinstance(months, list) else NA for m in range(N_MONTHS)
+            _number_or_na(months[m]) if isinstance(months, list) else NA for m in range(n_months)
         ]
     margin = catalog.get(MARGIN_KPI)
     monthly = values[margin.defined_name]
     target = settings.targets.get(margin.id)
     out[MARGIN] = [_number_or_na(v) for v in (monthly if isinstance(monthly, list) else [])]
-    out[MARGIN_TARGET] = [NA if target is None else float(target)] * N_MONTHS
+    out[MARGIN_TARGET] = [NA if target is None else float(target)] * n_months
     return out
 
 
 def write_dashboard(ctx: Context) -> None:
     ws = ctx.sheet(ctx.sheets.dashboard)
     ws.hide_gridlines(2)
-    _columns(ws)
+    _columns(ctx, ws)
     _title(ctx, ws)
     _header(ctx, ws)
     for slot in range(1, FOCUS_SLOTS + 1):
@@ -127,10 +128,10 @@ def write_dashboard(ctx: Context) -> None:
     _charts(ctx, ws)
 
 
-def _columns(ws: Any) -> None:
+def _columns(ctx: Context, ws: Any) -> None:
     for col, width in COLUMN_WIDTHS.items():
         ws.set_column(col, col, width)
-    ws.set_column(layout.DASH_COL_HELP_ROW, layout.DASH_COL_HELP_FIRST_MONTH + N_MONTHS - 1, 9)
+    ws.set_column(layout.DASH_COL_HELP_ROW, layout.DASH_COL_HELP_FIRST_MONTH + ctx.n_months - 1, 9)
 
 
 def _title(ctx: Context, ws: Any) -> None:
@@ -147,7 +148,7 @@ def _title(ctx: Context, ws: Any) -> None:
     block = _input_block(ctx)
     ctx.formula(
         ws, layout.DASH_ROW_TITLE, layout.DASH_COL_ACTION,
-        f'=IF(COUNT({block})=0,"",INDEX({MONTHS},{last_index(block, N_MONTHS)}))',
+        f'=IF(COUNT({block})=0,"",INDEX({MONTHS},{last_index(block, ctx.n_months)}))',
         ctx.fmt(bold=True, font_size=16, font_color=styles.BLUE, num_format=styles.month_format(lang, "long"),
                 align="left"),
         DASH_MONTH,
@@ -181,7 +182,7 @@ def _header(ctx: Context, ws: Any) -> None:
     )
     ws.write(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_ROW, "#", small)
     ws.write(layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_UNIT, "unit", small)
-    for m in range(N_MONTHS):
+    for m in range(ctx.n_months):
         ctx.formula(ws, layout.DASH_ROW_HEADER, layout.DASH_COL_HELP_FIRST_MONTH + m,
                     f"=INDEX({MONTHS},{m + 1})", small, MONTHS, m)  # fmt: skip
 
@@ -201,7 +202,7 @@ def _tile(ctx: Context, ws: Any, slot: int) -> None:
     )  # fmt: skip
     ctx.formula(
         ws, row, layout.DASH_COL_HELP_UNIT,
-        f'=IF(ISNUMBER({match}),INDEX({_kpi_column(ctx, layout.KPI_COL_UNIT)},{match}),"")',
+        f'=IF(ISNUMBER({match}),INDEX({_kpi_column(ctx, ctx.cols.unit)},{match}),"")',
         small, helper_key(slot, "unit"),
     )  # fmt: skip
     _trend_helper(ctx, ws, row, match, slot)
@@ -209,15 +210,15 @@ def _tile(ctx: Context, ws: Any, slot: int) -> None:
     _named(ctx, ws, row, layout.DASH_COL_NAME, name, f'=IF(ISTEXT({focus}),{focus},"")',
            ctx.fmt(bold=True, font_size=12, text_wrap=True, font_color=styles.NAVY, **line))  # fmt: skip
     lookups = (
-        ("value", layout.DASH_COL_VALUE, layout.KPI_COL_VALUE,
+        ("value", layout.DASH_COL_VALUE, ctx.cols.value,
          ctx.fmt(bold=True, font_size=18, align="center", **line)),
-        ("target", layout.DASH_COL_TARGET, layout.KPI_COL_TARGET,
+        ("target", layout.DASH_COL_TARGET, ctx.cols.target,
          ctx.fmt(font_size=11, font_color=styles.GREY, align="center", **line)),
-        ("status", layout.DASH_COL_STATUS, layout.KPI_COL_STATUS,
+        ("status", layout.DASH_COL_STATUS, ctx.cols.status,
          ctx.fmt(bold=True, align="center", text_wrap=True, **line)),
-        ("change", layout.DASH_COL_CHANGE, layout.KPI_COL_CHANGE,
+        ("change", layout.DASH_COL_CHANGE, ctx.cols.change,
          ctx.fmt(font_size=11, align="center", **line)),
-        ("action", layout.DASH_COL_ACTION, layout.KPI_COL_ACTION,
+        ("action", layout.DASH_COL_ACTION, ctx.cols.action,
          ctx.fmt(font_size=10, text_wrap=True, valign="vcenter", **line)),
     )  # fmt: skip
     unit = xl_rowcol_to_cell(row, layout.DASH_COL_HELP_UNIT, col_abs=True)
@@ -254,7 +255,7 @@ def _trend_helper(ctx: Context, ws: Any, row: int, match: str, slot: int) -> Non
     """The 12 months of the slot's KPI, #N/A where empty so sparklines leave a gap."""
     block = _kpi_block(ctx)
     small = ctx.fmt(font_color=styles.GREY, font_size=8, num_format="0.00")
-    for m in range(N_MONTHS):
+    for m in range(ctx.n_months):
         source = f"INDEX({block},{match},{m + 1})"
         ctx.formula(
             ws, row, layout.DASH_COL_HELP_FIRST_MONTH + m,
@@ -265,7 +266,7 @@ def _trend_helper(ctx: Context, ws: Any, row: int, match: str, slot: int) -> Non
 
 def _helper_span(ctx: Context, row: int) -> str:
     first = layout.DASH_COL_HELP_FIRST_MONTH
-    return span(ctx.sheets.dashboard, row, first, row, first + N_MONTHS - 1)
+    return span(ctx.sheets.dashboard, row, first, row, first + ctx.n_months - 1)
 
 
 def _sparkline(ctx: Context, ws: Any, row: int) -> None:
@@ -325,7 +326,7 @@ def _margin_helper(ctx: Context, ws: Any) -> None:
     small = ctx.fmt(font_color=styles.GREY, font_size=8, num_format="0.0%")
     ws.write(row, layout.DASH_COL_HELP_UNIT, kpi.name(ctx.lang), small)
     ws.write(row + 1, layout.DASH_COL_HELP_UNIT, texts.COL_TARGET(ctx.lang), small)
-    for m in range(N_MONTHS):
+    for m in range(ctx.n_months):
         col = layout.DASH_COL_HELP_FIRST_MONTH + m
         source = f"INDEX({kpi.defined_name},{m + 1})"
         ctx.formula(ws, row, col, f"=IF(ISNUMBER({source}),{source},NA())", small, MARGIN, m)
@@ -338,7 +339,7 @@ def _margin_helper(ctx: Context, ws: Any) -> None:
 def _months_span(ctx: Context) -> str:
     return span(
         ctx.sheets.inputs, layout.HEADER_ROW, layout.FIRST_MONTH_COL, layout.HEADER_ROW,
-        LAST_MONTH_COL,
+        ctx.last_month_col,
     )  # fmt: skip
 
 
@@ -361,7 +362,9 @@ def _revenue_chart(ctx: Context) -> Any:
             {
                 "name": item.name(lang),
                 "categories": _months_span(ctx),
-                "values": span(ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, row, LAST_MONTH_COL),
+                "values": span(
+                    ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, row, ctx.last_month_col
+                ),
                 "fill": {"color": colour},
                 "gap": 60,
             }

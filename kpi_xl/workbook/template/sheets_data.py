@@ -9,7 +9,6 @@ from kpi_xl import catalog
 from kpi_xl.catalog import Input, Kpi, Unit
 from kpi_xl.workbook.contract import (
     MONTHS,
-    N_MONTHS,
     SET_FY_START,
     CachedValue,
     Settings,
@@ -17,8 +16,6 @@ from kpi_xl.workbook.contract import (
 )
 from kpi_xl.workbook.template import formulas, layout, styles, texts
 from kpi_xl.workbook.template.context import Context, ref
-
-LAST_MONTH_COL = layout.FIRST_MONTH_COL + N_MONTHS - 1
 
 
 def _month_header_format(ctx: Context) -> Any:
@@ -70,7 +67,7 @@ def write_inputs(ctx: Context) -> None:
     ws.set_column(layout.IN_COL_LABEL, layout.IN_COL_LABEL, 34)
     ws.set_column(layout.IN_COL_UNIT, layout.IN_COL_UNIT, 8)
     ws.set_column(layout.IN_COL_HELP, layout.IN_COL_HELP, 30)
-    ws.set_column(layout.FIRST_MONTH_COL, LAST_MONTH_COL, 11.5)
+    ws.set_column(layout.FIRST_MONTH_COL, ctx.last_month_col, 11.5)
     _header(
         ctx,
         ws,
@@ -81,11 +78,13 @@ def write_inputs(ctx: Context) -> None:
         },
     )
     month_fmt = _month_header_format(ctx)
-    for m in range(N_MONTHS):
+    for m in range(ctx.n_months):
         col = layout.FIRST_MONTH_COL + m
         ctx.formula(ws, layout.HEADER_ROW, col, formulas.months_formula(SET_FY_START, m),
                     month_fmt, MONTHS, m)  # fmt: skip
-    ctx.define(MONTHS, ctx.sheets.inputs, layout.HEADER_ROW, layout.FIRST_MONTH_COL, LAST_MONTH_COL)
+    ctx.define(
+        MONTHS, ctx.sheets.inputs, layout.HEADER_ROW, layout.FIRST_MONTH_COL, ctx.last_month_col
+    )
     for i, item in enumerate(catalog.INPUTS):
         _input_row(ctx, ws, layout.input_row(i), item)
     ws.freeze_panes(layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL)
@@ -102,15 +101,17 @@ def _input_row(ctx: Context, ws: Any, row: int, item: Input) -> None:
         border_color=styles.BORDER,
     )  # fmt: skip
     column = ctx.inputs[item.id] if item.id in ctx.inputs.columns else None
-    for m in range(N_MONTHS):
+    for m in range(ctx.n_months):
         value = math.nan if column is None else float(column.iloc[m])
         if math.isnan(value):
             ws.write_blank(row, layout.FIRST_MONTH_COL + m, None, cell)
         else:
             ws.write_number(row, layout.FIRST_MONTH_COL + m, value, cell)
-    ctx.define(item.defined_name, ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, LAST_MONTH_COL)
+    ctx.define(
+        item.defined_name, ctx.sheets.inputs, row, layout.FIRST_MONTH_COL, ctx.last_month_col
+    )
     ws.data_validation(
-        row, layout.FIRST_MONTH_COL, row, LAST_MONTH_COL, input_validation(item, ctx.lang)
+        row, layout.FIRST_MONTH_COL, row, ctx.last_month_col, input_validation(item, ctx.lang)
     )
 
 
@@ -164,17 +165,17 @@ def kpis_sheet_values(settings: Settings) -> dict[str, CachedValue | list[Cached
 def write_kpis(ctx: Context) -> None:
     """One row per catalog KPI: 12 month formulas, year to date, target, status, action."""
     ws = ctx.sheet(ctx.sheets.kpis)
-    grid = layout.grid(ctx.sheets)
+    grid = layout.grid(ctx.sheets, ctx.n_months)
     _title(ctx, ws, texts.SHEET_KPIS(ctx.lang), texts.KPIS_HINT(ctx.lang))
     _kpi_columns(ctx, ws)
     month_fmt = _month_header_format(ctx)
-    for m in range(N_MONTHS):
+    for m in range(ctx.n_months):
         col = layout.FIRST_MONTH_COL + m
         source = ref(ctx.sheets.inputs, layout.HEADER_ROW, col)
         ctx.formula(ws, layout.HEADER_ROW, col, f"={source}", month_fmt, MONTHS, m)
     for i, kpi in enumerate(catalog.KPIS):
         _kpi_row(ctx, ws, layout.kpi_row(i), kpi, grid)
-    _traffic_lights(ctx, ws, layout.KPI_COL_STATUS)
+    _traffic_lights(ctx, ws, ctx.cols.status)
     ws.freeze_panes(layout.FIRST_DATA_ROW, layout.FIRST_MONTH_COL)
 
 
@@ -183,13 +184,13 @@ def _kpi_columns(ctx: Context, ws: Any) -> None:
     ws.set_column(layout.KPI_COL_NAME, layout.KPI_COL_NAME, 30)
     ws.set_column(layout.KPI_COL_FORMULA, layout.KPI_COL_FORMULA, 30)
     ws.set_column(layout.KPI_COL_BETTER, layout.KPI_COL_BETTER, 6)
-    ws.set_column(layout.FIRST_MONTH_COL, LAST_MONTH_COL, 10)
-    ws.set_column(layout.KPI_COL_YTD, layout.KPI_COL_CHANGE, 11)
-    ws.set_column(layout.KPI_COL_STATUS, layout.KPI_COL_STATUS, 14)
-    ws.set_column(layout.KPI_COL_ACTION, layout.KPI_COL_ACTION, 60)
-    ws.set_column(layout.KPI_COL_FREQUENCY, layout.KPI_COL_FREQUENCY, 28)
-    ws.set_column(layout.KPI_COL_BASIS, layout.KPI_COL_BASIS, 13)
-    ws.set_column(layout.KPI_COL_UNIT, layout.KPI_COL_UNIT, 9, None, {"hidden": True})
+    ws.set_column(layout.FIRST_MONTH_COL, ctx.last_month_col, 10)
+    ws.set_column(ctx.cols.ytd, ctx.cols.change, 11)
+    ws.set_column(ctx.cols.status, ctx.cols.status, 14)
+    ws.set_column(ctx.cols.action, ctx.cols.action, 60)
+    ws.set_column(ctx.cols.frequency, ctx.cols.frequency, 28)
+    ws.set_column(ctx.cols.basis, ctx.cols.basis, 13)
+    ws.set_column(ctx.cols.unit, ctx.cols.unit, 9, None, {"hidden": True})
     _header(
         ctx,
         ws,
@@ -197,15 +198,15 @@ def _kpi_columns(ctx: Context, ws: Any) -> None:
             layout.KPI_COL_NAME: texts.COL_KPI(lang),
             layout.KPI_COL_FORMULA: texts.COL_FORMULA(lang),
             layout.KPI_COL_BETTER: texts.COL_BETTER(lang),
-            layout.KPI_COL_YTD: texts.COL_YTD(lang),
-            layout.KPI_COL_TARGET: texts.COL_TARGET(lang),
-            layout.KPI_COL_VALUE: texts.COL_VALUE(lang),
-            layout.KPI_COL_CHANGE: texts.COL_CHANGE(lang),
-            layout.KPI_COL_STATUS: texts.COL_STATUS(lang),
-            layout.KPI_COL_ACTION: texts.COL_ACTION(lang),
-            layout.KPI_COL_FREQUENCY: texts.COL_FREQUENCY(lang),
-            layout.KPI_COL_BASIS: texts.COL_BASIS(lang),
-            layout.KPI_COL_UNIT: "unit",
+            ctx.cols.ytd: texts.COL_YTD(lang),
+            ctx.cols.target: texts.COL_TARGET(lang),
+            ctx.cols.value: texts.COL_VALUE(lang),
+            ctx.cols.change: texts.COL_CHANGE(lang),
+            ctx.cols.status: texts.COL_STATUS(lang),
+            ctx.cols.action: texts.COL_ACTION(lang),
+            ctx.cols.frequency: texts.COL_FREQUENCY(lang),
+            ctx.cols.basis: texts.COL_BASIS(lang),
+            ctx.cols.unit: "unit",
         },
     )
 
@@ -219,36 +220,36 @@ def _kpi_row(ctx: Context, ws: Any, row: int, kpi: Kpi, grid: formulas.Grid) -> 
     ws.write(row, layout.KPI_COL_BETTER, kpi.direction.arrow,
              ctx.fmt(align="center", **border))  # fmt: skip
     number = ctx.fmt(num_format=kpi_format(kpi, ctx), **border)
-    for m in range(N_MONTHS):
+    for m in range(ctx.n_months):
         formula = formulas.month_formula(kpi, grid, m)
         col = layout.FIRST_MONTH_COL + m
         if formula is None:  # e.g. month 1 of a month-on-month growth
             ws.write_blank(row, col, None, number)
         else:
             ctx.formula(ws, row, col, formula, number, kpi.defined_name, m)
-    ctx.define(kpi.defined_name, ctx.sheets.kpis, row, layout.FIRST_MONTH_COL, LAST_MONTH_COL)
+    ctx.define(kpi.defined_name, ctx.sheets.kpis, row, layout.FIRST_MONTH_COL, ctx.last_month_col)
     bold_number = ctx.fmt(num_format=kpi_format(kpi, ctx), bold=True, bg_color=styles.LIGHT_BLUE, **border)  # fmt: skip
-    _named_formula(ctx, ws, row, layout.KPI_COL_YTD, kpi_field(kpi.id, "ytd"),
-                   formulas.ytd_formula(kpi, N_MONTHS), bold_number)  # fmt: skip
-    ctx.formula(ws, row, layout.KPI_COL_TARGET,
+    _named_formula(ctx, ws, row, ctx.cols.ytd, kpi_field(kpi.id, "ytd"),
+                   formulas.ytd_formula(kpi, ctx.n_months), bold_number)  # fmt: skip
+    ctx.formula(ws, row, ctx.cols.target,
                 f'=IF(ISNUMBER({kpi.target_name}),{kpi.target_name},"")', number,
                 target_key(kpi))  # fmt: skip
-    _named_formula(ctx, ws, row, layout.KPI_COL_VALUE, kpi_field(kpi.id, "value"),
-                   formulas.value_formula(kpi, N_MONTHS), bold_number)  # fmt: skip
+    _named_formula(ctx, ws, row, ctx.cols.value, kpi_field(kpi.id, "value"),
+                   formulas.value_formula(kpi, ctx.n_months), bold_number)  # fmt: skip
     change = ctx.fmt(num_format=styles.change_format(kpi.unit, lang, ctx.settings.currency), **border)  # fmt: skip
-    _named_formula(ctx, ws, row, layout.KPI_COL_CHANGE, kpi_field(kpi.id, "change"),
-                   formulas.change_formula(kpi, N_MONTHS), change)  # fmt: skip
+    _named_formula(ctx, ws, row, ctx.cols.change, kpi_field(kpi.id, "change"),
+                   formulas.change_formula(kpi, ctx.n_months), change)  # fmt: skip
     status = kpi_field(kpi.id, "status")
     _named_formula(
-        ctx, ws, row, layout.KPI_COL_STATUS, status,
+        ctx, ws, row, ctx.cols.status, status,
         formulas.status_formula(kpi_field(kpi.id, "value"), kpi.target_name, kpi.direction, lang),
         ctx.fmt(align="center", bold=True, **border),
     )  # fmt: skip
-    _named_formula(ctx, ws, row, layout.KPI_COL_ACTION, kpi_field(kpi.id, "action"),
+    _named_formula(ctx, ws, row, ctx.cols.action, kpi_field(kpi.id, "action"),
                    formulas.action_formula(kpi, status, lang), text)  # fmt: skip
-    ws.write(row, layout.KPI_COL_FREQUENCY, kpi.frequency(lang), text)
-    ws.write(row, layout.KPI_COL_BASIS, texts.BASIS[kpi.basis](lang), text)
-    ws.write(row, layout.KPI_COL_UNIT, kpi.unit.value, text)
+    ws.write(row, ctx.cols.frequency, kpi.frequency(lang), text)
+    ws.write(row, ctx.cols.basis, texts.BASIS[kpi.basis](lang), text)
+    ws.write(row, ctx.cols.unit, kpi.unit.value, text)
 
 
 def _named_formula(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kpi_xl import __version__, catalog
 from kpi_xl.errors import KpiValueError
+from kpi_xl.workbook.contract import MAX_MONTHS, N_MONTHS
 from kpi_xl.workbook.template.builder import build_workbook
 
 #: The repository's template folder (exists in a checkout / editable install).
@@ -30,11 +31,18 @@ def default_out_dir() -> Path:
     return Path.cwd() / "workbook_templates"
 
 
-def template_name(lang: str) -> str:
-    """File name of the template in ``lang``: ``monthly_kpi_fr.xlsx``."""
+def template_name(lang: str, n_months: int = N_MONTHS) -> str:
+    """File name of the template in ``lang``: ``monthly_kpi_fr.xlsx`` (12 months),
+    ``monthly_kpi_fr_13m.xlsx`` (an exercise of 13 months)."""
     if lang not in catalog.LANGS:
         raise KpiValueError("lang", f"must be one of {', '.join(catalog.LANGS)}, not {lang!r}")
-    return f"monthly_kpi_{lang}.xlsx"
+    if not 1 <= n_months <= MAX_MONTHS:
+        raise KpiValueError("n_months", f"must be 1 to {MAX_MONTHS}, not {n_months}")
+    return (
+        f"monthly_kpi_{lang}.xlsx"
+        if n_months == N_MONTHS
+        else f"monthly_kpi_{lang}_{n_months}m.xlsx"
+    )
 
 
 def cache_dir() -> Path:
@@ -43,29 +51,41 @@ def cache_dir() -> Path:
     return Path(base) / "kpi_xl" / __version__
 
 
-def template_path(lang: str = "fr") -> Path:
+def template_path(lang: str = "fr", n_months: int = N_MONTHS) -> Path:
     """The bundled template in ``lang`` (``"fr"`` or ``"en"``), built on first use if needed.
+
+    The 12-month templates are committed; one of another length (an
+    exercise of 13 to 24 months, or a short one) is built once into the
+    cache folder, like the 12-month ones outside a checkout.
 
     >>> template_path("en").name
     'monthly_kpi_en.xlsx'
     """
-    name = template_name(lang)
+    name = template_name(lang, n_months)
     bundled = REPO_DIR / name
     if bundled.is_file():
         return bundled
     cached = cache_dir() / name
     if not cached.is_file():
-        _build_atomically(cached, lang)
+        _build_atomically(cached, lang, n_months)
     return cached
 
 
-def _build_atomically(path: Path, lang: str) -> None:
+def is_bundled(path: Path) -> bool:
+    """Whether ``path`` is one of the bundled templates (any length), not a user's own."""
+    path = Path(path).resolve()
+    folders = {REPO_DIR.resolve(), cache_dir().resolve()}
+    names = {template_name(lang, n) for lang in catalog.LANGS for n in range(1, MAX_MONTHS + 1)}
+    return path.parent in folders and path.name in names
+
+
+def _build_atomically(path: Path, lang: str, n_months: int = N_MONTHS) -> None:
     """Build next to ``path`` then rename, so a crash or a parallel run never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        build_workbook(Path(tmp), lang)
+        build_workbook(Path(tmp), lang, n_months=n_months)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -59,7 +59,8 @@ def refresh_caches(xml: bytes, lookup: Lookup, date1904: bool = False) -> bytes:
         if ref is None:
             return match.group(0)
         sheet = (ref["quoted"] or "").replace("''", "'") or ref["plain"]
-        values = lookup(sheet, range_cells(ref))
+        cells = range_cells(ref)  # None: too large to be one the writer knows
+        values = lookup(sheet, cells) if cells is not None else None
         if values is None:
             return match.group(0)
         fmt = _FORMAT.search(match.group(4))

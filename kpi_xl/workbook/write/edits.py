@@ -54,6 +54,8 @@ class WriteSummary:
     settings: contract.Settings
     backup: Path | None = None
     figures: ReportFigures | None = None  # what the report shows (the portfolio overview)
+    #: Input ids with figures that the workbook does not define (``in_<id>``): left out.
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,16 @@ def plan_edits(
     count = sum(len(cells) for cells in out.values())
     known = _known(wb, table, months, values, template)
     figures = report_figures(values, settings)
-    summary = WriteSummary(wb.path, tuple(written), count, settings, figures=figures)
+    summary = WriteSummary(wb.path, tuple(written), count, settings, figures=figures,
+                           left_out=_left_out(wb, data, months))  # fmt: skip
     return Edits(out, summary, known, wb.info.sheets)
+
+
+def _left_out(wb: Workbook, data: pd.DataFrame, months: list[dt.date]) -> tuple[str, ...]:
+    """The inputs with figures in ``data`` over the workbook's months that it cannot hold."""
+    index = pd.DatetimeIndex([pd.Timestamp(m) for m in months])
+    rows = data.reindex(index=index, columns=list(wb.missing_inputs))
+    return tuple(str(c) for c in rows.columns[rows.notna().any().to_numpy()])
 
 
 def _focus_edits(
@@ -158,7 +168,7 @@ def _known(
     }
     for ref in (wb.names[contract.MONTHS],):
         known.update(((ref.part, c), m) for c, m in zip(ref.cells, months, strict=False))
-    for input_id in INPUT_IDS:
+    for input_id in wb.input_ids:
         ref = wb.names[contract.input_name(input_id)]
         column = table[input_id].to_numpy(dtype=np.float64)
         for cell, number in zip(ref.cells, column, strict=False):
@@ -233,6 +243,8 @@ def _input_edits(
         write &= new_values != old_values
     merged = np.where(write, new_values, old_values)
     for j, input_id in enumerate(INPUT_IDS):
+        if input_id not in wb.input_ids:
+            continue
         ref = wb.names[contract.input_name(input_id)]
         sheet = wb.sheets[ref.part]
         for i in np.flatnonzero(write[: len(ref.cells), j]):
@@ -240,7 +252,8 @@ def _input_edits(
             out.setdefault(ref.part, {})[cell] = render_cell(
                 sheet.shape(cell), float(merged[i, j]), wb.info.date1904
             )
-    filled = ~np.isnan(new_values).all(axis=1)
+    defined = np.array([i in wb.input_ids for i in INPUT_IDS], dtype=bool)
+    filled = ~np.isnan(new_values[:, defined]).all(axis=1)
     result = pd.DataFrame(merged, index=table.index, columns=list(INPUT_IDS))
     return result, [m for m, f in zip(months, filled, strict=True) if f]
 

@@ -31,6 +31,11 @@ REF = re.compile(
 
 Cell = tuple[int, int]  # (row, column), 1-based
 
+#: The most cells a name is expanded to.  The contract's largest names hold 15
+#: cells; a user's name may cover a whole sheet (17 billion cells), which is
+#: only ever sized, never listed.
+MAX_NAME_CELLS = 10_000
+
 
 def column_number(letters: str) -> int:
     """``"A"`` -> 1, ``"AB"`` -> 28."""
@@ -55,12 +60,21 @@ def cell_ref(cell: Cell) -> str:
 
 @dataclass(frozen=True)
 class NameRef:
-    """A defined name resolved: its sheet, the sheet's part and its cells in order."""
+    """A defined name resolved: its sheet, the sheet's part and its cells in order.
+
+    ``cells`` is empty for a range over :data:`MAX_NAME_CELLS`; ``size``
+    always counts the cells the range covers.
+    """
 
     name: str
     sheet: str
     part: str
     cells: tuple[Cell, ...]
+    size: int = -1
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            object.__setattr__(self, "size", len(self.cells))
 
 
 @dataclass
@@ -97,10 +111,24 @@ def _rels(path: Path, members: Mapping[str, bytes], part: str) -> dict[str, tupl
     return out
 
 
-def range_cells(match: re.Match[str]) -> tuple[Cell, ...]:
+def _bounds(match: re.Match[str]) -> tuple[int, int, int, int]:
     c1, r1 = column_number(match["c1"]), int(match["r1"])
     c2 = column_number(match["c2"]) if match["c2"] else c1
     r2 = int(match["r2"]) if match["r2"] else r1
+    return r1, c1, r2, c2
+
+
+def range_size(match: re.Match[str]) -> int:
+    """How many cells a reference covers, counted without listing them."""
+    r1, c1, r2, c2 = _bounds(match)
+    return (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+
+
+def range_cells(match: re.Match[str], limit: int = MAX_NAME_CELLS) -> tuple[Cell, ...] | None:
+    """The cells of a reference row by row, or None when it covers more than ``limit``."""
+    if range_size(match) > limit:
+        return None
+    r1, c1, r2, c2 = _bounds(match)
     return tuple(
         (r, c)
         for r in range(min(r1, r2), max(r1, r2) + 1)
@@ -143,7 +171,8 @@ def read_workbook_info(path: Path, members: Mapping[str, bytes]) -> WorkbookInfo
             name = el.get("name", "")
             sheet = (match["quoted"] or "").replace("''", "'") or match["plain"] if match else ""
             if match and sheet in sheets:
-                names[name] = NameRef(name, sheet, sheets[sheet], range_cells(match))
+                cells = range_cells(match) or ()
+                names[name] = NameRef(name, sheet, sheets[sheet], cells, range_size(match))
             else:
                 unresolved[name] = text
     shared = next((t for k, t in rels.values() if k == SHARED_STRINGS), None)

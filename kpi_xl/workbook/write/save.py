@@ -14,9 +14,10 @@ from kpi_xl.workbook.template.builder import chart_ranges
 from kpi_xl.workbook.write.charts import chart_ranges as ranges_of
 from kpi_xl.workbook.write.charts import refresh_caches
 from kpi_xl.workbook.write.edits import Edits
+from kpi_xl.workbook.write.locks import backup_path
 from kpi_xl.workbook.write.names import Cell
 from kpi_xl.workbook.write.workbook import Workbook
-from kpi_xl.workbook.write.xlsx_package import decompress, write_package
+from kpi_xl.workbook.write.xlsx_package import copy_atomic, decompress, write_package
 
 _CALCPR = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)calcPr\b([^>]*?)(/?)>")
 _FULL_CALC = re.compile(rb"""\sfullCalcOnLoad\s*=\s*("[^"]*"|'[^']*')""")
@@ -52,7 +53,7 @@ def template_charts(wb: Workbook, lang: str, edits: Edits) -> dict[str, bytes]:
     A chart is the template's when it plots exactly the ranges of one of
     the builder's charts; any other chart (the user's) is not returned.
     """
-    owned = chart_ranges(lang)
+    owned = chart_ranges(lang, wb.n_months)
     out = {}
     for m in wb.members:
         if m.name.startswith("xl/charts/chart") and m.name.endswith(".xml"):
@@ -77,3 +78,15 @@ def save(
     if calc != wb.workbook_xml:
         parts[wb.info.workbook_part] = calc
     write_package(dest, wb.members, parts)
+
+
+def keep_backup(path: Path) -> Path:
+    """Copy ``path`` to ``<name>.bak`` atomically; return the backup's path.
+
+    Like every write, through a temporary file removed if anything fails
+    (a full disk leaves neither a ``.tmp`` nor half a backup), and an
+    error names the backup.
+    """
+    saved = backup_path(path)
+    copy_atomic(Path(path), saved)
+    return saved

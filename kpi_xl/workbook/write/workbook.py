@@ -31,6 +31,7 @@ from kpi_xl.workbook.write.xlsx_package import Member, decompress, read_members
 
 DOCS_HINT = "a KPI workbook must define the names of the template contract (docs/templates.md)"
 INPUT_IDS = tuple(i.id for i in catalog.INPUTS)
+INPUT_NAMES = frozenset(contract.input_names())
 
 
 class Workbook:
@@ -47,6 +48,8 @@ class Workbook:
         }
         self.info: WorkbookInfo = read_workbook_info(self.path, small)
         missing = contract.missing_names(self.info.names)
+        # an input name that does not point to cells (#REF!) is broken, not left out
+        missing += sorted(n for n in INPUT_NAMES if n in self.info.unresolved)
         if missing:
             described = [
                 f"{n} (points to {self.info.unresolved[n]!r}, not to cells of a sheet)"
@@ -54,6 +57,8 @@ class Workbook:
                 else n
                 for n in missing
             ]
+            if not INPUT_NAMES & set(self.info.names):
+                described.append("at least one input name such as in_revenue")
             raise WorkbookError(
                 self.path,
                 "not a KPI workbook: it lacks the names " + ", ".join(described),
@@ -62,17 +67,15 @@ class Workbook:
             )
         self.workbook_xml = small[self.info.workbook_part]
         self.names: dict[str, NameRef] = {
-            n: ref for n, ref in self.info.names.items() if _is_contract(n)
-        }
-        for name in contract.required_names():
-            size = len(self.names[name].cells)
-            if size != contract.N_MONTHS:
-                raise WorkbookError(
-                    self.path,
-                    f"the name {name} covers {size} cells; the contract wants one per month "
-                    f"({contract.N_MONTHS})",
-                    hint=DOCS_HINT,
-                )
+            n: ref
+            for n, ref in self.info.names.items()
+            if _is_contract(n) and (ref.cells or n in contract.required_names() or _is_input(n))
+        }  # a name too large to list (a whole sheet) is the user's, unless the contract's
+        #: The months of the workbook (12 in the bundled templates, 1 to 24).
+        self.n_months = self.names[contract.MONTHS].size  # counted, never listed
+        #: The input ids the workbook defines (``in_<id>``); the others are left out.
+        self.input_ids = tuple(i for i in INPUT_IDS if contract.input_name(i) in self.names)
+        self._check_sizes()
         self.sheets: dict[str, SheetXml] = {}
         for ref in self.names.values():
             if ref.part not in self._by_name:
@@ -87,6 +90,36 @@ class Workbook:
             self.strings = shared_strings(
                 self.path, part, decompress(self.path, self._by_name[part])
             )
+
+    def _check_sizes(self) -> None:
+        if not 1 <= self.n_months <= contract.MAX_MONTHS:
+            raise WorkbookError(
+                self.path,
+                f"the name {contract.MONTHS} covers {self.n_months:,} cells; the contract wants "
+                f"one per month (1 to {contract.MAX_MONTHS})",
+                hint=DOCS_HINT,
+            )
+        if not self.input_ids:
+            raise WorkbookError(
+                self.path,
+                "not a KPI workbook: it defines none of the in_* input names",
+                hint=DOCS_HINT + ", e.g. in_revenue over one cell per month",
+            )
+        for input_id in self.input_ids:
+            name = contract.input_name(input_id)
+            size = self.names[name].size
+            if size != self.n_months:
+                raise WorkbookError(
+                    self.path,
+                    f"the name {name} covers {size:,} cells but {contract.MONTHS} covers "
+                    f"{self.n_months}: the contract wants one cell per month in each",
+                    hint=DOCS_HINT,
+                )
+
+    @property
+    def missing_inputs(self) -> tuple[str, ...]:
+        """The catalog's input ids the workbook does not define (their figures are left out)."""
+        return tuple(i for i in INPUT_IDS if i not in self.input_ids)
 
     def _sheet(self, part: str) -> SheetXml:
         """A worksheet part, read and indexed on first use."""
@@ -106,7 +139,7 @@ class Workbook:
         """
         if lang not in self._template:
             found: dict[str, dict[Cell, FormulaSource]] = {}
-            for source in formula_recipe(lang):
+            for source in formula_recipe(lang, self.n_months):
                 part = self.info.sheets.get(source.sheet)
                 if part is None or part not in self._by_name:
                     continue
@@ -221,6 +254,9 @@ class Workbook:
             return self._masks[n]
         mask = np.zeros((n, len(INPUT_IDS)), dtype=bool)
         for j, input_id in enumerate(INPUT_IDS):
+            if input_id not in self.input_ids:
+                mask[:, j] = True  # an input the workbook does not define: nothing to write
+                continue
             ref = self.names[contract.input_name(input_id)]
             sheet = self.sheets[ref.part]
             for i, cell in enumerate(ref.cells[:n]):
@@ -229,10 +265,15 @@ class Workbook:
         return mask
 
 
+def _is_input(name: str) -> bool:
+    return name in {contract.input_name(i) for i in INPUT_IDS}
+
+
 def _is_contract(name: str) -> bool:
     return (
         name in contract.required_names()
         or name in contract.comment_names()
+        or name in INPUT_NAMES
         or name.startswith(("set_", "target_", "kpi_", "dash_", "months"))
     )
 

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -45,7 +44,7 @@ from kpi_xl.workbook.write.charts import refresh_caches
 from kpi_xl.workbook.write.edits import SettingsUpdate, WriteSummary, plan_edits
 from kpi_xl.workbook.write.locks import backup_path, check_not_open, lock_files
 from kpi_xl.workbook.write.names import Cell
-from kpi_xl.workbook.write.save import full_calc_on_load, save, template_charts
+from kpi_xl.workbook.write.save import full_calc_on_load, keep_backup, save, template_charts
 from kpi_xl.workbook.write.workbook import Workbook
 from kpi_xl.workbook.write.xlsx_package import decompress, replaced, write_atomic, zip_bytes
 
@@ -214,9 +213,6 @@ def refresh(
     if not edits and full_calc_on_load(workbook.workbook_xml) == workbook.workbook_xml:
         return summary  # already up to date: the file is not even rewritten
     if backup:
-        saved = backup_path(path)
-        tmp = saved.with_name(saved.name + ".tmp")
-        shutil.copy2(path, tmp)
-        os.replace(tmp, saved)
+        saved = keep_backup(path)
     save(workbook, path, edits, template_charts(workbook, summary.settings.lang, plan))
     return dataclasses.replace(summary, path=path, backup=saved)

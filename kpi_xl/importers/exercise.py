@@ -1,0 +1,173 @@
+"""The exercise a FEC holds, decided from its entries, not from its file name.
+
+A FEC holds one exercise: from its opening entries (the "à nouveaux"
+journal, dated on the exercise's first day) to its last entry; without
+opening entries (a first exercise), from its first entry.  Detailed opening
+journals (``AD``) may carry lines dated in earlier years (each open invoice
+at its own date): the exercise starts at the latest opening month that is
+not after the first ordinary entry.  The file name's closing date
+(``SirenFECAAAAMMJJ``) is a convention: it extends an exercise still being
+booked (its last entry before the closing date), and when it disagrees
+with the entries a warning gives both dates and the entries win.
+
+A month is *covered* by the FEC only when it holds profit-and-loss entries
+(classes 6 and 7) outside the opening journals: a month with only a VAT
+carry-forward or only opening lines tells nothing about the business.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl.errors import InputFileError
+from kpi_xl.importers.table import normalise
+
+#: Longest exercise kpi_xl accepts (a first exercise may last up to 24 months).
+MAX_MONTHS = 24
+#: Journal labels meaning "opening entries" (compared without case or accents).
+OPENING_LABEL = re.compile(r"\ba[ -]?nouveaux?\b|^reprise\b|\bouverture\b|\bopening\b")
+_NAME_CLOSING = re.compile(r"FEC(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """The exercise of one FEC: its months, and those its entries cover."""
+
+    file: str
+    start: pd.Timestamp  # first month
+    end: pd.Timestamp  # closing month
+    covered: pd.DatetimeIndex  # months with P&L entries outside the opening journals
+    opening_journals: tuple[str, ...] = ()
+    name_closing: dt.date | None = None  # the file name's closing date, when it has one
+    closing_from_name: bool = False  # the end comes from the file name (exercise in progress)
+
+    @property
+    def months(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.start, self.end, freq="MS", name="month")
+
+    @property
+    def n_months(self) -> int:
+        return len(self.months)
+
+    @property
+    def last_closed(self) -> pd.Timestamp | None:
+        """The last month with P&L entries: the last closed month of the books."""
+        return pd.Timestamp(self.covered.max()) if len(self.covered) else None
+
+    def describe(self) -> str:
+        return f"{self.start:%Y-%m} to {self.end:%Y-%m} ({self.n_months} months)"
+
+
+def name_closing(name: str) -> dt.date | None:
+    """The closing date of a FEC's legal file name (``...FEC20220831.txt``), if valid."""
+    found = _NAME_CLOSING.search(name)
+    if found is None:
+        return None
+    try:
+        return dt.date(int(found["year"]), int(found["month"]), int(found["day"]))
+    except ValueError:
+        return None
+
+
+def opening_codes(
+    codes: list[str], configured: tuple[str, ...], labels: dict[str, str] | None = None
+) -> set[str]:
+    """The journal codes (as written) that are opening journals, by code or by label."""
+    wanted = {c.strip().upper() for c in configured}
+    found = {c for c in codes if c.strip().upper() in wanted}
+    for code, label in (labels or {}).items():
+        if OPENING_LABEL.search(normalise(label)):
+            found.add(code)
+    return found
+
+
+def journal_labels(path: Path, names: list[str], delimiter: str, encoding: str) -> dict[str, str]:
+    """Each journal code's label (``JournalLib``); read only when no code says "opening"."""
+    if "journallib" not in names:
+        return {}
+    code_col, label_col = names.index("journalcode"), names.index("journallib")
+    frame = pd.read_csv(
+        path,
+        sep=delimiter,
+        header=None,
+        skiprows=1,
+        usecols=[code_col, label_col],
+        dtype="category",
+        quoting=csv.QUOTE_NONE,
+        index_col=False,
+        encoding=encoding,
+        engine="c",
+    )
+    codes, labels = frame[code_col], frame[label_col]
+    pairs = pd.DataFrame({"c": codes.cat.codes, "l": labels.cat.codes}).drop_duplicates()
+    pairs = pairs[(pairs["c"] >= 0) & (pairs["l"] >= 0)]
+    code_names = [str(c) for c in codes.cat.categories]
+    label_names = [str(c) for c in labels.cat.categories]
+    return {code_names[c]: label_names[lab] for c, lab in zip(pairs["c"], pairs["l"], strict=True)}
+
+
+def decide(path: Path, by_account: pd.DataFrame) -> tuple[Exercise, list[str]]:
+    """The exercise of a FEC from its per-account sums (``opening`` flags the opening lines)."""
+    ordinary = by_account[~by_account["opening"]]
+    if ordinary.empty:
+        raise InputFileError(
+            path,
+            "the FEC holds only opening entries (à nouveaux): no month has any figure",
+            hint="export the exercise's entries, not just the opening balances",
+        )
+    first, last = ordinary["month"].min(), ordinary["month"].max()
+    opening = by_account.loc[by_account["opening"], "month"]
+    before = opening[opening <= first]
+    start = pd.Timestamp(before.max() if len(before) else first)
+    end = pd.Timestamp(last)
+    notes: list[str] = []
+    closing = name_closing(path.name)
+    from_name = False
+    if closing is not None:
+        named = pd.Timestamp(closing.year, closing.month, 1)
+        if end <= named < start + pd.DateOffset(months=MAX_MONTHS):
+            from_name, end = named > end, named
+        else:
+            notes.append(
+                f"{path.name}: the file name says the exercise closes on {closing:%Y-%m-%d}, "
+                f"but the entries run from {start:%Y-%m} to {end:%Y-%m}: the entries were "
+                "used (rename the file if its date is wrong)"
+            )
+    n_months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if n_months > MAX_MONTHS:
+        raise InputFileError(
+            path,
+            f"the entries run from {start:%Y-%m} to {last:%Y-%m} ({n_months} months): a FEC "
+            f"holds one exercise of at most {MAX_MONTHS} months",
+            hint="export one FEC per exercise",
+        )
+    exercise = Exercise(
+        path.name, start, end, covered_months(by_account), name_closing=closing,
+        closing_from_name=from_name,
+    )  # fmt: skip
+    return exercise, notes
+
+
+def covered_months(by_account: pd.DataFrame) -> pd.DatetimeIndex:
+    """Months holding P&L entries (classes 6 and 7, non-zero) outside the opening journals."""
+    rows = by_account[~by_account["opening"]]
+    pnl = rows["account"].astype(str).str.startswith(("6", "7"))
+    moved = (rows["debit"] != 0) | (rows["credit"] != 0)
+    months = pd.DatetimeIndex(np.unique(rows.loc[pnl & moved, "month"].to_numpy()))
+    return pd.DatetimeIndex(months.astype("datetime64[ns]"), name="month")
+
+
+def overlapping(exercises: list[Exercise]) -> tuple[Exercise, Exercise] | None:
+    """Two FECs covering a same month (the same file twice, or two exports of one exercise)."""
+    for i, a in enumerate(exercises):
+        for b in exercises[i + 1 :]:
+            if set(a.covered) & set(b.covered):
+                return a, b
+    return None
