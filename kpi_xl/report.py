@@ -20,6 +20,7 @@ import pandas as pd
 
 from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.errors import InputFileError, WorkbookError
+from kpi_xl.identity import check_owner, client_id
 from kpi_xl.importers import INPUT_IDS, Exports, read_exports
 from kpi_xl.importers.period import Period, report_period, until_month
 from kpi_xl.paths import check_output
@@ -147,6 +148,7 @@ def fill_report(
         currency=config.currency,
         fy_start=dt.date(first.year, first.month, 1),
         targets=dict(config.targets),
+        client_id=client_id(exports, company_name(config, company)),
     )
     fitting = fitting_template(template, table)
     with exclusive(Path(out)):  # one writer per report (batch, two fills)
@@ -203,12 +205,16 @@ def refresh_report(
     config_path: Path | None = None,
     backup: bool = True,
     until: str | None = None,
+    force: bool = False,
+    company: str | None = None,
 ) -> ReportResult:
     """Refresh ``workbook`` in place from the exports of ``exports_dir``.
 
     The workbook's own months decide which months are read; a month the
     exports do not cover is left as it is, and so is a month after the
-    latest one (``until``, see :func:`fill_report`).
+    latest one (``until``, see :func:`fill_report`).  Exports of another
+    company than the report's (``set_client_id``: SIREN, else ``company`` or
+    the config's) are refused unless ``force``.
     """
     if not Path(workbook).is_file():
         raise WorkbookError(
@@ -221,11 +227,15 @@ def refresh_report(
         opened = Workbook(Path(workbook))
         months = opened.months()
         config, exports = load_inputs(exports_dir, config_path)
+        found = client_id(exports, company_name(config, company))
+        owner = check_owner(Path(workbook), opened.client_id(), found, force)
         period = period_of(exports, config, until=until, months=[pd.Timestamp(m) for m in months])
         table = period.table
         _check_has_data(table, exports, Path(exports_dir))
+        update = None if owner is None else SettingsUpdate(client_id=owner)
         summary = refresh(
-            Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments
-        )
+            Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments,
+            update=update,
+        )  # fmt: skip
     warnings = [*exports.warnings, *period.warnings, *_left_out(summary)]
     return ReportResult(summary, exports, table, warnings, period.latest)

@@ -18,7 +18,15 @@ from lxml import etree
 from test_writer_workbooks import defined_values
 
 from kpi_xl import batch, sample_data
-from kpi_xl.batch import SUMMARY_NAME, ClientResult, Job, run_batch
+from kpi_xl.batch import (
+    STATUS_TEXT,
+    SUMMARY_FIELDS,
+    SUMMARY_HEADER,
+    SUMMARY_NAME,
+    ClientResult,
+    Job,
+    run_batch,
+)
 from kpi_xl.batch import run_client as real_run_client
 from kpi_xl.cli import main
 
@@ -42,9 +50,20 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _summary(out: Path, sep: str = ";") -> list[dict[str, str]]:
+def _summary(out: Path, sep: str | None = None) -> list[dict[str, str]]:
+    """The summary's rows by English field name, statuses as codes (``skipped``, not ``à jour``).
+
+    The clients' language (the system's here) decides the separator unless ``sep`` is given.
+    """
+    content = (out / SUMMARY_NAME).read_text(encoding="utf-8-sig")
+    sep = sep or (";" if content.startswith("client;") else ",")
+    lang = "fr" if sep == ";" else "en"
+    codes = {text(lang): code for code, text in STATUS_TEXT.items()}
     with open(out / SUMMARY_NAME, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter=sep))
+        head, *rows = list(csv.reader(handle, delimiter=sep))
+    assert tuple(head) == SUMMARY_HEADER[lang]
+    found = [dict(zip(SUMMARY_FIELDS, row, strict=True)) for row in rows]
+    return [{**r, "status": codes[r["status"]]} for r in found]
 
 
 def test_batch_fills_every_client_and_skips_up_to_date(portfolio: Path, tmp_path: Path) -> None:
@@ -211,7 +230,8 @@ def test_killed_batch_leaves_no_half_written_workbook(tmp_path: Path) -> None:
     )
     assert main(["batch", str(folder), "--out", str(out), "--jobs", "2"]) == 0
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
-    assert len(list(out.glob("*.xlsx"))) == 40
+    assert len(list(out.glob("client_*.xlsx"))) == 40
+    assert len(list(out.glob("portfolio.xlsx")) + list(out.glob("portefeuille.xlsx"))) == 1
 
 
 def test_a_year_the_exports_do_not_cover_is_a_clear_error(
@@ -278,7 +298,7 @@ def test_summary_follows_the_language_csv_convention(portfolio: Path, tmp_path: 
     assert main(["batch", str(portfolio), "--out", str(out), "--lang", "en"]) == 0
     assert [r["status"] for r in _summary(out, sep=",")] == ["ok"] * 4
     first = (out / SUMMARY_NAME).read_text(encoding="utf-8-sig").splitlines()[0]
-    assert first == "client,status,message,output"
+    assert first == "client,status,message,warnings,output"
 
 
 def test_reports_inside_the_portfolio_and_the_config_company(tmp_path: Path) -> None:
@@ -293,4 +313,4 @@ def test_reports_inside_the_portfolio_and_the_config_company(tmp_path: Path) -> 
     wb = openpyxl.load_workbook(out / "client_001.xlsx")
     assert defined_values(wb, "set_company") == ["Boulangerie Martin SARL"]
     wb = openpyxl.load_workbook(out / "client_002.xlsx")
-    assert defined_values(wb, "set_company") == ["client_002"]
+    assert defined_values(wb, "set_company") == ["Client 002"]  # the folder name, readable

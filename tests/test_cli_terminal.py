@@ -232,7 +232,7 @@ def test_batch_table_fits_80_columns_and_shows_failing_paths(tmp_path, capsys):
     out_dir = tmp_path / "reports"
     assert main(["batch", str(portfolio), "--out", str(out_dir), "--jobs", "1"]) == 1
     out = capsys.readouterr().out
-    _fits(out.split("Notes:")[0])  # the table; the notes and messages below wrap in the terminal
+    _fits(out.split("Warnings:")[0])  # the table; the warnings and messages below wrap
     assert f"{bad / 'FEC.txt'}, line 2, column 'EcritureDate'" in out
     assert "good_client.xlsx" in out and "1 filled, 0 up to date, 1 failed" in out
     assert "- good_client: notes.txt: skipped" in out  # the stray file did not stop the client

@@ -18,23 +18,29 @@ if TYPE_CHECKING:  # imported in run: 'batch --help' must not load the workbook 
 HELP = SUMMARIES["batch"]
 DESCRIPTION = """\
 PORTFOLIO holds one sub-folder per client with its exports and, optionally,
-its kpi_xl.toml.  Each client's report is written to DIR/<client>.xlsx from
-the bundled template in the client's language (or --lang).  Clients run in
-parallel processes; a client whose files are bad is reported as failed and
-the others go on.  A report newer than every file of its client folder,
-its config and the template is skipped unless --force.
+its kpi_xl.toml.  Each client's report DIR/<client>.xlsx is refreshed in
+place when it exists (only kpi-xl's cells change: your sheets, charts and
+notes stay; the previous version is kept as .bak) and filled from the
+bundled template in the client's language (or --lang) when it does not;
+--rebuild starts every report again from the template (the old one kept as
+.bak).  Clients run in parallel processes; a client whose files are bad is
+reported as failed and the others go on.  A report newer than every file of
+its client folder, its config and the template is skipped unless --force.
 
 At the end a summary is printed and written to DIR/batch_summary.csv
-(client, status, message, output).  Exit code: 0 when no client failed,
-1 when at least one did, 2 when the batch could not start.
+(client, status, message, warnings, output), and the portfolio overview to
+DIR/portefeuille.xlsx (portfolio.xlsx in English): one row per client, the
+ones needing attention first.  Exit code: 0 when no client failed, 1 when
+at least one did, 2 when the batch could not start.
 """
 EPILOG = """\
 examples:
   kpi-xl batch clients/ --out reports/
   kpi-xl batch clients/ --out reports/ --jobs 4 --force
   kpi-xl batch clients/ --out reports/ --format json > batch.json
+  kpi-xl batch clients/ --out reports/ --pdf
 """
-STYLES = {"ok": "green", "skipped": "dim", "failed": "bold red"}
+STYLES = {"ok": "green", "ok, with warnings": "yellow", "skipped": "dim", "failed": "bold red"}
 
 
 def register(sub: Any) -> None:
@@ -44,13 +50,18 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="where reports go")
     p.add_argument("--jobs", type=int, metavar="N",
                    help=f"parallel processes (default: the CPU count, {os.cpu_count()})")  # fmt: skip
-    p.add_argument("--force", action="store_true", help="rewrite up-to-date reports too")
+    p.add_argument("--force", action="store_true", help="refresh up-to-date reports too")
     p.add_argument("--lang", choices=LANGS,
                    help="language of every report (default: each client's config, else the system's)")  # fmt: skip
     p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                    help="what stdout gets: a table (default), the summary as csv, or json")  # fmt: skip
     p.add_argument("--until", metavar="YYYY-MM",
                    help="every report's last month (default: each client's last closed month)")  # fmt: skip
+    p.add_argument("--rebuild", action="store_true",
+                   help="start every report again from the template (the old one kept as .bak)")  # fmt: skip
+    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"),
+                   metavar="all",
+                   help="also write each report's PDF: the dashboard (--pdf all: every sheet)")  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -65,12 +76,15 @@ def _table(results: list[ClientResult], lang: str) -> Table:
     table.add_column(headers[0], overflow="fold")  # a long name wraps, never '…'
     table.add_column(headers[1], no_wrap=True)
     table.add_column(headers[2], overflow="fold")
+    table.add_column("Avert." if fr else "Warn.", no_wrap=True, justify="right")
     below = "voir ci-dessous" if fr else "see below"
     for r in results:
         result = below if r.status == "failed" else r.message
-        if r.output is not None and r.status == "ok":
+        if r.output is not None and r.status in ("ok", "ok, with warnings"):
             result += f" → {r.output.name}"
-        table.add_row(Text(r.client), Text(r.status, style=STYLES[r.status]), Text(result))
+        warned = str(len(r.warnings)) if r.warnings else ""
+        table.add_row(Text(r.client), Text(r.status_text(lang), style=STYLES[r.status]),
+                      Text(result), Text(warned))  # fmt: skip
     return table
 
 
@@ -84,11 +98,11 @@ def _failures(results: list[ClientResult], lang: str) -> str:
 
 
 def _notes(results: list[ClientResult], lang: str) -> str:
-    """What the clients' exports said on the way (a stray file skipped...), in full."""
-    noted = [(r.client, note) for r in results for note in r.notes]
+    """The clients' warnings (a stray file skipped, a month cut short...), in full."""
+    noted = [(r.client, note) for r in results for note in r.warnings]
     if not noted:
         return ""
-    title = "Remarques :" if lang == "fr" else "Notes:"
+    title = "Avertissements :" if lang == "fr" else "Warnings:"
     return "\n".join([title, *(f"- {client}: {note}" for client, note in noted)])
 
 
@@ -99,7 +113,7 @@ def _json(results: list[ClientResult]) -> str:
         [
             {"client": r.client, "status": r.status, "message": r.message,
              "output": None if r.output is None else str(r.output),
-             "seconds": round(r.seconds, 3), "notes": list(r.notes)}
+             "seconds": round(r.seconds, 3), "warnings": list(r.warnings)}
             for r in results
         ],
         ensure_ascii=False, indent=2,
@@ -109,13 +123,18 @@ def _json(results: list[ClientResult]) -> str:
 def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from kpi_xl.batch import find_clients, run_batch, summary_csv, write_summary
+    from kpi_xl.batch import batch_language, find_clients, run_batch, summary_csv, write_summary
     from kpi_xl.commands.tables import console as make_console
     from kpi_xl.language import system_language
+    from kpi_xl.pdf import soffice
+    from kpi_xl.portfolio import write_overview
+    from kpi_xl.safe_text import printable
 
     if args.jobs is not None and args.jobs < 1:
         print("kpi-xl batch: --jobs must be 1 or more", file=sys.stderr)
         return 2
+    if args.pdf:
+        soffice()  # before any client: says how to install LibreOffice when it is missing
     console = make_console(stderr=True)
     total = len(find_clients(args.portfolio, args.out))
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -126,13 +145,17 @@ def run(args: argparse.Namespace) -> int:
         results = run_batch(
             args.portfolio, args.out, args.jobs, args.force, args.lang,
             on_done=lambda r: progress.update(task, advance=1, description=r.client),
-            until=args.until,
+            until=args.until, rebuild=args.rebuild, pdf=args.pdf,
         )  # fmt: skip
     lang = args.lang or system_language()
-    summary = write_summary(results, args.out, args.lang or "fr")
+    files_lang = batch_language(results, args.lang)  # the clients' language (issue 16)
+    summary = write_summary(results, args.out, files_lang)
+    overview = write_overview(results, args.out, files_lang)
     counts = {s: sum(r.status == s for r in results) for s in STYLES}
-    done = (f"{counts['ok']} filled, {counts['skipped']} up to date, {counts['failed']} failed; "
-            f"summary: {summary}")  # fmt: skip
+    warned = counts["ok, with warnings"]
+    done = (f"{counts['ok'] + warned} filled, {counts['skipped']} up to date, "
+            f"{counts['failed']} failed ({warned} with warnings); summary: "
+            f"{printable(str(summary))}; overview: {printable(str(overview))}")  # fmt: skip
     if args.format == "csv":
         sys.stdout.write(summary_csv(results, lang))
     elif args.format == "json":

@@ -52,6 +52,9 @@ def register(sub: Any) -> None:
     p.add_argument("--until", metavar="YYYY-MM",
                    help="the report's last month (default: the FEC's last month with P&L "
                    "entries, else the last month with data)")  # fmt: skip
+    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"), metavar="all",
+                   help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
+                   "sheet), with LibreOffice")  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -79,6 +82,7 @@ def warned(warnings: list[str]) -> str:
 def run(args: argparse.Namespace) -> int:
     from kpi_xl.config import find_config, load_config
     from kpi_xl.paths import report_path
+    from kpi_xl.pdf import soffice, write_pdf
     from kpi_xl.report import fill_report
     from kpi_xl.workbook.template.templates import template_path
 
@@ -87,8 +91,12 @@ def run(args: argparse.Namespace) -> int:
     out, note = report_path(Path(args.out), Path(args.source).resolve().name, template)
     if note is not None:  # --out names a folder: the report goes inside (docs/batch.md)
         print(f"note: {note}", file=sys.stderr)
+    if args.pdf:
+        soffice()  # before any work: says how to install LibreOffice when it is missing
     result = fill_report(args.source, out, template, year=args.year, config_path=args.config,
                          company=args.company, until=args.until)  # fmt: skip
     print_warnings(result.warnings)
     print(describe(result, out) + warned(result.warnings))
+    if args.pdf:
+        print(f"PDF: {write_pdf(out, args.pdf)}")
     return 0

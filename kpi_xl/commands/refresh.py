@@ -20,6 +20,8 @@ you typed by hand), keep what the workbook has.
 The previous file is kept as WORKBOOK.bak (rename it to .xlsx to open it).
 The workbook must be closed: if Excel or LibreOffice has it open (a
 ~$name.xlsx or .~lock.name# file next to it), nothing is written.
+Exports of another company than the report's (its SIREN, else its name,
+on the Settings sheet) are refused unless --force.
 """
 EPILOG = """\
 examples:
@@ -40,15 +42,25 @@ def register(sub: Any) -> None:
     p.add_argument("--until", metavar="YYYY-MM",
                    help="the last month to write (default: the FEC's last month with P&L "
                    "entries, else the last month with data)")  # fmt: skip
+    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"), metavar="all",
+                   help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
+                   "sheet), with LibreOffice")  # fmt: skip
+    p.add_argument("--force", action="store_true",
+                   help="refresh even with another company's exports (SIREN or name)")  # fmt: skip
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from kpi_xl.commands.fill import print_warnings, warned
+    from kpi_xl.pdf import soffice, write_pdf
     from kpi_xl.report import refresh_report  # here: 'refresh --help' must start fast
 
+    if args.pdf:
+        soffice()  # before any work: says how to install LibreOffice when it is missing
+
     result = refresh_report(args.workbook, args.source, config_path=args.config,
-                            backup=not args.no_backup, until=args.until)  # fmt: skip
+                            backup=not args.no_backup, until=args.until,
+                            force=args.force)  # fmt: skip
     print_warnings(result.warnings)
     s = result.summary
     months = ", ".join(f"{m:%Y-%m}" for m in s.months) or "none"
@@ -57,4 +69,6 @@ def run(args: argparse.Namespace) -> int:
           + warned(result.warnings))  # fmt: skip
     if s.backup is not None:
         print(f"previous version kept as {s.backup}")
+    if args.pdf:
+        print(f"PDF: {write_pdf(args.workbook, args.pdf)}")
     return 0

@@ -12,14 +12,16 @@ templates, N in a template built for an exercise of N months, 1 to 24):
 Settings (single cells the user edits; the writer only reads them):
     ``set_company``, ``set_fy_start`` (date of the first month), ``set_currency``,
     ``set_lang`` ("fr" or "en": the language of labels), ``target_<kpi id>``,
-    ``set_focus_1`` .. ``set_focus_5`` (KPI names shown on the dashboard)
+    ``set_focus_1`` .. ``set_focus_5`` (KPI names shown on the dashboard),
+    ``set_client_id`` (optional: the SIREN or company the report belongs to; the
+    writer fills it and a refresh with another company's exports is refused)
 Formulas (the writer refreshes their cached values from :func:`formula_values`):
     ``kpi_<id>`` (one cell per month), ``kpi_<id>_ytd``, ``kpi_<id>_value`` (the value compared
     with the target), ``kpi_<id>_change`` (latest month minus the one before),
     ``kpi_<id>_status`` (traffic-light label), ``kpi_<id>_action`` (advice when not
     on track), ``dash_month`` (latest month with any input), and per dashboard slot
     ``dash_<n>_name``, ``dash_<n>_value``, ``dash_<n>_target``, ``dash_<n>_status``,
-    ``dash_<n>_change``, ``dash_<n>_action``.
+    ``dash_<n>_change`` (in points, x100, for a rate), ``dash_<n>_action``.
 Customer comments (optional plain values the writer fills; 15 cells each, newest first):
     ``nps_detractors_date``, ``nps_detractors_score``, ``nps_detractors_comment`` and
     ``nps_promoters_date``, ``nps_promoters_score``, ``nps_promoters_comment``: the
@@ -53,7 +55,11 @@ SET_COMPANY = "set_company"
 SET_FY_START = "set_fy_start"
 SET_CURRENCY = "set_currency"
 SET_LANG = "set_lang"
+#: Optional: whose report it is (the SIREN of the FEC's file name, else the company name).
+SET_CLIENT_ID = "set_client_id"
 DASH_MONTH = "dash_month"
+#: The dashboard shows a change of a rate (0.035 -> 0.036) in points (+0.1 pt), hence x100.
+POINTS = 100.0
 KPI_FIELDS = ("ytd", "value", "change", "status", "action")
 DASH_FIELDS = ("name", "value", "target", "status", "change", "action")
 #: Rows of each customer-comment block, and its groups and columns.
@@ -204,6 +210,9 @@ def _dash_values(
     }
     for f in ("value", "status", "change", "action"):
         out[dash_name(slot, f)] = values[kpi_field(kpi.id, f)]
+    change = out[dash_name(slot, "change")]
+    if kpi.unit is catalog.Unit.RATIO and isinstance(change, float):
+        out[dash_name(slot, "change")] = change * POINTS  # a change of rates reads in points
     return out
 
 

@@ -26,7 +26,7 @@ from xlsxwriter.workbook import Workbook
 
 from kpi_xl import catalog
 from kpi_xl.errors import KpiValueError
-from kpi_xl.monthly import compute_kpis
+from kpi_xl.monthly import MonthlyKpis, compute_kpis
 from kpi_xl.workbook.contract import (
     MAX_MONTHS,
     N_MONTHS,
@@ -38,6 +38,7 @@ from kpi_xl.workbook.template import texts
 from kpi_xl.workbook.template.cached import FormulaCell, FormulaSource, canonical
 from kpi_xl.workbook.template.context import Context
 from kpi_xl.workbook.template.layout import Sheets
+from kpi_xl.workbook.template.print_setup import apply_print_setup
 from kpi_xl.workbook.template.sheets_accounts import accounts_values, write_accounts
 from kpi_xl.workbook.template.sheets_comments import write_comments
 from kpi_xl.workbook.template.sheets_dashboard import dashboard_values, write_dashboard
@@ -125,6 +126,7 @@ def _write(workbook: Workbook, lang: str, settings: Settings, table: pd.DataFram
     write_dashboard(ctx)
     write_accounts(ctx)
     write_comments(ctx)
+    apply_print_setup(ctx)
     workbook.set_properties(
         {
             "title": texts.TITLE(lang),
@@ -138,7 +140,7 @@ def _write(workbook: Workbook, lang: str, settings: Settings, table: pd.DataFram
 
 
 def cell_values(
-    settings: Settings, inputs: pd.DataFrame
+    settings: Settings, inputs: pd.DataFrame, result: MonthlyKpis | None = None
 ) -> dict[str, CachedValue | list[CachedValue]]:
     """The value of every formula cell of a template, by recipe key (see :mod:`.cached`).
 
@@ -148,6 +150,8 @@ def cell_values(
         What the Settings sheet holds (a focus slot may be ``""``: empty).
     inputs
         One row per month of monthly inputs, one column per input id (NaN: empty).
+    result
+        ``compute_kpis(inputs)`` when the caller already has it.
 
     Returns
     -------
@@ -158,7 +162,8 @@ def cell_values(
     """
     table = inputs.reset_index(drop=True)
     values: dict[str, CachedValue | list[CachedValue]] = {}
-    for key, value in formula_values(table, compute_kpis(table), settings).items():
+    result = compute_kpis(table) if result is None else result
+    for key, value in formula_values(table, result, settings).items():
         values[key] = list(value) if isinstance(value, list) else value
     values.update(kpis_sheet_values(settings))
     values.update(dashboard_values(settings, values))

@@ -59,6 +59,8 @@ SET_ROW_COMPANY = 3
 SET_ROW_FY_START = 4
 SET_ROW_CURRENCY = 5
 SET_ROW_LANG = 6
+# Whose report it is (set_client_id), right of the company, filled by kpi-xl.
+SET_COL_CLIENT_LABEL, SET_COL_CLIENT_ID = 4, 5
 SET_ROW_TARGETS = 8  # section title; the table header follows, then one row per KPI
 SET_ROW_FIRST_TARGET = SET_ROW_TARGETS + 2
 SET_ROW_FOCUS = SET_ROW_FIRST_TARGET + len(catalog.KPIS) + 1

@@ -20,6 +20,7 @@ from kpi_xl.workbook.contract import (
     FOCUS_SLOTS,
     MONTHS,
     NA,
+    POINTS,
     SET_COMPANY,
     CachedValue,
     Settings,
@@ -125,7 +126,6 @@ def write_dashboard(ctx: Context) -> None:
     _tile_formats(ctx, ws)
     _margin_helper(ctx, ws)
     _charts(ctx, ws)
-    _print_setup(ws)
 
 
 def _columns(ctx: Context, ws: Any) -> None:
@@ -221,9 +221,13 @@ def _tile(ctx: Context, ws: Any, slot: int) -> None:
         ("action", layout.DASH_COL_ACTION, ctx.cols.action,
          ctx.fmt(font_size=10, text_wrap=True, valign="vcenter", **line)),
     )  # fmt: skip
+    unit = xl_rowcol_to_cell(row, layout.DASH_COL_HELP_UNIT, col_abs=True)
     for field_name, col, kpi_col, fmt in lookups:
         source = f"INDEX({_kpi_column(ctx, kpi_col)},{match})"
-        formula = f'=IF(ISNUMBER({match}),IF(ISNUMBER({source}),{source},""),"")'
+        shown = source
+        if field_name == "change":  # a change of a rate reads in points: x100, "+0.1 pt"
+            shown = f'{source}*IF({unit}="{Unit.RATIO.value}",{POINTS:g},1)'
+        formula = f'=IF(ISNUMBER({match}),IF(ISNUMBER({source}),{shown},""),"")'
         if field_name in ("status", "action"):
             formula = f'=IF(ISNUMBER({match}),{source},"")'
         _named(ctx, ws, row, col, dash_name(slot, field_name), formula, fmt)
@@ -419,12 +423,3 @@ def _style_chart(chart: Any, title: str, num_format: str, lang: str) -> None:
     )  # fmt: skip
     chart.set_chartarea({"border": {"none": True}})
     chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
-
-
-def _print_setup(ws: Any) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 1)
-    ws.print_area(0, 0, layout.DASH_LAST_PRINT_ROW, layout.DASH_LAST_PRINT_COL)
-    ws.set_margins(left=0.4, right=0.4, top=0.4, bottom=0.4)
-    ws.center_horizontally()

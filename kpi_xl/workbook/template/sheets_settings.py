@@ -9,6 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from kpi_xl import catalog
 from kpi_xl.workbook.contract import (
     FOCUS_SLOTS,
+    SET_CLIENT_ID,
     SET_COMPANY,
     SET_CURRENCY,
     SET_FY_START,
@@ -76,6 +77,16 @@ def _general(ctx: Context, ws: Any) -> None:
     )  # fmt: skip
     ws.write_string(layout.SET_ROW_CURRENCY, col, s.currency, _editable(ctx))
     ws.write_string(layout.SET_ROW_LANG, col, lang, ctx.fmt(border=1, border_color=styles.BORDER))
+    _client_id(ctx, ws, label)
+
+
+def _client_id(ctx: Context, ws: Any, label: Any) -> None:
+    """Whose report it is: written by kpi-xl fill, checked by every refresh."""
+    row = layout.SET_ROW_COMPANY
+    ws.write(row, layout.SET_COL_CLIENT_LABEL, texts.SET_CLIENT_ID(ctx.lang), label)
+    ws.write_blank(row, layout.SET_COL_CLIENT_ID, None, ctx.fmt(border=1, border_color=styles.BORDER,
+                                                                 align="left"))  # fmt: skip
+    ctx.define(SET_CLIENT_ID, ctx.sheets.settings, row, layout.SET_COL_CLIENT_ID)
 
 
 def _targets(ctx: Context, ws: Any) -> None:

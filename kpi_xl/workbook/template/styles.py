@@ -60,11 +60,17 @@ def unit_format(unit: Unit, lang: str, currency: str = "EUR", decimals: int = 0)
 
 
 def change_format(unit: Unit, lang: str, currency: str = "EUR") -> str:
-    """A signed format for month-on-month changes.
+    """A signed format for month-on-month changes; a rate's change is in points (x100).
+
+    The dashboard multiplies a rate's change by 100 (0.001 -> 0.1): "+0.1 pt"
+    ("+0,1 pt" for a French reader) reads as a difference of rates, where
+    "+0.1%" would read as a relative change.
 
     >>> change_format(Unit.RATIO, "en")
-    '+0.0%;-0.0%;0.0%'
+    '+0.0" pt";-0.0" pt";0.0" pt"'
     """
+    if unit is Unit.RATIO:
+        return '+0.0" pt";-0.0" pt";0.0" pt"'
     base = unit_format(unit, lang, currency, decimals=2 if unit is Unit.CURRENCY else 0)
     return f"+{base};-{base};{base}"
 

@@ -142,6 +142,7 @@ SET_LANG = Text("Langue du classeur", "Workbook language")
 SET_TARGETS = Text("Objectifs (modifiables)", "Targets (editable)")
 SET_FOCUS = Text("Indicateurs du tableau de bord (3 à 5)", "Dashboard KPIs (3 to 5)")
 SET_FOCUS_SLOT = Text("Position", "Slot")
+SET_CLIENT_ID = Text("Client (SIREN)", "Client (SIREN)")
 SET_COMPANY_HINT = Text("Nom affiché en tête du tableau de bord", "Shown on top of the dashboard")
 SET_FY_HINT = Text(
     "Premier jour du premier mois ; les colonnes des mois en découlent",

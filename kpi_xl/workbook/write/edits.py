@@ -18,11 +18,14 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl import catalog
+from kpi_xl.monthly import MonthlyKpis, compute_kpis
 from kpi_xl.workbook import contract
+from kpi_xl.workbook.figures import ReportFigures, report_figures
 from kpi_xl.workbook.template.builder import cell_values
 from kpi_xl.workbook.template.cached import FormulaSource, Values
 from kpi_xl.workbook.write.cells import CellValue, render_cell
 from kpi_xl.workbook.write.comments import comment_values, fiscal_year_end
+from kpi_xl.workbook.write.focus import focus_with_data
 from kpi_xl.workbook.write.names import Cell
 from kpi_xl.workbook.write.workbook import INPUT_IDS, Workbook
 
@@ -35,6 +38,7 @@ class SettingsUpdate:
     fy_start: dt.date | None = None
     currency: str | None = None
     targets: Mapping[str, float] = field(default_factory=dict)
+    client_id: str | None = None  # whose report it is (``set_client_id``)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class WriteSummary:
     cells: int  # cells written (inputs, settings and cached values)
     settings: contract.Settings
     backup: Path | None = None
+    figures: ReportFigures | None = None  # what the report shows (the portfolio overview)
     #: Input ids with figures that the workbook does not define (``in_<id>``): left out.
     left_out: tuple[str, ...] = ()
 
@@ -101,7 +106,9 @@ def plan_edits(
     table, written = _input_edits(wb, data, months, out, only_changes)
     if comments is not None:
         _comment_edits(wb, comments, months, out)
-    values = cell_values(settings, table)
+    result = compute_kpis(table.reset_index(drop=True))
+    _focus_edits(wb, settings, result, out)
+    values = cell_values(settings, table, result)
     template = wb.template_cells(settings.lang)
     for part, sources in template.items():
         sheet = wb.sheets[part]
@@ -118,7 +125,8 @@ def plan_edits(
         out = _changed_only(wb, out)
     count = sum(len(cells) for cells in out.values())
     known = _known(wb, table, months, values, template)
-    summary = WriteSummary(wb.path, tuple(written), count, settings,
+    figures = report_figures(values, settings)
+    summary = WriteSummary(wb.path, tuple(written), count, settings, figures=figures,
                            left_out=_left_out(wb, data, months))  # fmt: skip
     return Edits(out, summary, known, wb.info.sheets)
 
@@ -128,6 +136,21 @@ def _left_out(wb: Workbook, data: pd.DataFrame, months: list[dt.date]) -> tuple[
     index = pd.DatetimeIndex([pd.Timestamp(m) for m in months])
     rows = data.reindex(index=index, columns=list(wb.missing_inputs))
     return tuple(str(c) for c in rows.columns[rows.notna().any().to_numpy()])
+
+
+def _focus_edits(
+    wb: Workbook,
+    settings: contract.Settings,
+    result: MonthlyKpis,
+    out: dict[str, dict[Cell, bytes]],
+) -> None:
+    """Give a default dashboard slot without data the next KPI that has some (see :mod:`.focus`)."""
+    focus = focus_with_data(settings.focus, result, wb.focus_slots())
+    for slot, (old, new) in enumerate(zip(settings.focus, focus, strict=True), start=1):
+        if new != old:
+            name = catalog.get(new).name(settings.lang)
+            _write_name(wb, contract.focus_name(slot), [name], out, formulas=False)
+    settings.focus = focus
 
 
 def _known(
@@ -184,6 +207,7 @@ def _apply_settings(
         contract.SET_COMPANY: update.company,
         contract.SET_FY_START: update.fy_start,
         contract.SET_CURRENCY: update.currency,
+        contract.SET_CLIENT_ID: update.client_id,
     }
     targets = dict(settings.targets)
     for kpi_id, target in update.targets.items():

@@ -186,6 +186,21 @@ class Workbook:
             focus=self._focus(),
         )
 
+    def client_id(self) -> str | None:
+        """Whose report it is (``set_client_id``); None when the workbook has no such name."""
+        if contract.SET_CLIENT_ID not in self.names:
+            return None
+        return str(self.value(contract.SET_CLIENT_ID) or "").strip()
+
+    def focus_slots(self) -> set[int]:
+        """The dashboard slots whose ``set_focus_<n>`` the writer may change (plain values)."""
+        return {
+            slot
+            for slot in range(1, contract.FOCUS_SLOTS + 1)
+            if contract.focus_name(slot) in self.names
+            and not self.is_formula(contract.focus_name(slot))
+        }
+
     def _as_date(self, value: CellValue) -> dt.date | None:
         if isinstance(value, float) and value >= 1:
             return serial_date(value, self.info.date1904)

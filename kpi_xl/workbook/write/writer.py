@@ -171,6 +171,7 @@ def refresh(
     backup: bool = True,
     workbook: Workbook | None = None,
     comments: pd.DataFrame | None = None,
+    update: SettingsUpdate | None = None,
 ) -> WriteSummary:
     """Update a report in place with new monthly ``data``, changing only owned cells.
 
@@ -188,6 +189,9 @@ def refresh(
         The same file already opened (to read its months first).
     comments : DataFrame, optional
         NPS survey comments, as for :func:`fill` (None keeps the ``nps_*`` cells).
+    update : SettingsUpdate, optional
+        Settings to write (a refresh writes only ``client_id``, into a report
+        that does not know whose it is yet).
 
     Returns
     -------
@@ -203,7 +207,7 @@ def refresh(
     path = Path(path)
     check_not_open(path)
     workbook = workbook or Workbook(path)
-    plan = plan_edits(workbook, data, only_changes=True, comments=comments)
+    plan = plan_edits(workbook, data, update, only_changes=True, comments=comments)
     edits, summary = plan.cells, plan.summary
     saved: Path | None = None
     if not edits and full_calc_on_load(workbook.workbook_xml) == workbook.workbook_xml:
