@@ -60,6 +60,7 @@ Account lists are prefixes: ``"623"`` matches 6231, 6234000... .
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -163,6 +164,17 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 T = TypeVar("T")
 
 
+def _date_format_works(fmt: str) -> bool:
+    """A format with a date code that reads back the dates it writes ('%Q' does not)."""
+    if "%" not in fmt:
+        return False
+    sample = dt.datetime(2025, 1, 31)
+    try:
+        return dt.datetime.strptime(sample.strftime(fmt), fmt).year in (1900, 2025)
+    except ValueError:
+        return False
+
+
 def find_config(folder: Path) -> Path | None:
     """The ``kpi_xl.toml`` of an exports folder, if there is one."""
     candidate = Path(folder) / CONFIG_NAME
@@ -260,12 +272,15 @@ class _Reader:
             self.error(key, "bad value for", value, 'one of ",", ";", "\\t", "|"')
         if key == "csv.decimal" and value not in (",", "."):
             self.error(key, "bad value for", value, '"," or "."')
-        if key == "csv.date_format" and "%" not in value:
+        if key == "csv.date_format" and not _date_format_works(value):
             self.error(key, "bad value for", value, 'a format such as "%d/%m/%Y" (strftime codes)')
         if key == "csv.encoding":
             try:
-                codecs.lookup(value)
+                # rot13 or base64 are codecs but not text encodings: bytes.decode refuses them.
+                known = codecs.lookup(value)._is_text_encoding
             except LookupError:
+                known = False
+            if not known:
                 self.error(key, "unknown encoding in", value, "e.g. utf-8, cp1252, iso-8859-15")
         return value if key == "csv.delimiter" else value.strip()
 

@@ -31,7 +31,7 @@ from kpi_xl.importers.amounts import AMOUNT_EXPECTED, parse_amounts
 from kpi_xl.importers.base import SourceFile
 from kpi_xl.importers.dates import DATE_EXPECTED, parse_dates
 from kpi_xl.importers.recognise import FEC_DEBIT_CREDIT, FEC_MONTANT_SENS, head_text
-from kpi_xl.importers.table import normalise
+from kpi_xl.importers.table import duplicate_columns, normalise
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -114,6 +114,11 @@ def _layout(path: Path, config: Config) -> _Layout:
     names = [normalise(n) for n in line.split(delimiter)]
     for roles in (FEC_DEBIT_CREDIT, FEC_MONTANT_SENS):
         if all(r in names for r in roles):
+            for role in roles:
+                same = [i for i, n in enumerate(names) if n == role]
+                if len(same) > 1:
+                    raw = [n.strip() for n in line.split(delimiter)]
+                    raise duplicate_columns(path, 1, raw, same)
             return _Layout(delimiter, {r: names.index(r) for r in roles}, names, encoding)
     missing = [r for r in FEC_DEBIT_CREDIT if r not in names]
     raise InputFileError(

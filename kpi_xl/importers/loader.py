@@ -8,7 +8,7 @@ from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers.recognise import sniff
 from kpi_xl.importers.table import Table, read_table
-from kpi_xl.importers.textfile import read_text
+from kpi_xl.importers.textfile import mixed_warning, read_text_mixed
 
 _LABELS = {
     "orders": "an orders export (Shopify, WooCommerce or mapped in [orders.columns])",
@@ -31,8 +31,10 @@ def load(path: Path, config: Config, family: str) -> tuple[str, Table]:
             line=sniffed.header.index + 1,
             expected=_LABELS[family],
         )
-    text, encoding = read_text(path, config.csv.encoding)
+    text, encoding, mixed = read_text_mixed(path, config.csv.encoding)
     table = read_table(path, text, encoding, sniffed.header, stop_at_blank=family == "analytics")
+    if mixed:
+        table.warnings.append(mixed_warning(path, mixed))
     if table.data.empty:
         raise InputFileError(
             path,

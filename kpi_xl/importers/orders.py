@@ -79,7 +79,7 @@ def read_orders(path: Path, config: Config | None = None) -> OrdersResult:
     source = SourceFile(
         Path(path), kind, len(table.data), monthly.index.min(), monthly.index.max(), table.encoding
     )
-    return OrdersResult(orders, monthly, cohorts(orders), source, notes)
+    return OrdersResult(orders, monthly, cohorts(orders), source, [*table.warnings, *notes])
 
 
 def extract_orders(kind: str, table: Table, config: Config) -> pd.DataFrame:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -79,6 +80,7 @@ class Table:
     header: Header
     data: pd.DataFrame  # one column per header name, str values ("" = empty)
     lines: npt.NDArray[np.int64]  # the 1-based file line of each row
+    warnings: list[str] = field(default_factory=list)  # e.g. lines in another encoding
 
     @property
     def header_line(self) -> int:
@@ -90,10 +92,17 @@ class Table:
         by_norm = {normalise(c): c for c in self.data.columns}
         for option in options:
             if normalise(option) in by_norm:
+                self.check_unique(normalise(option))
                 return by_norm[normalise(option)]
         if required:
             self.missing(options)
         return None
+
+    def check_unique(self, wanted: str) -> None:
+        """Refuse a used column whose (normalised) name heads several columns."""
+        same = [i for i, n in enumerate(self.header.names) if normalise(n) == wanted]
+        if len(same) > 1:
+            raise duplicate_columns(self.path, self.header_line, self.header.names, same)
 
     def missing(self, options: tuple[str, ...]) -> NoReturn:
         raise InputFileError(
@@ -124,6 +133,20 @@ class Table:
         raise InputFileError(self.path, problem, line=int(self.lines[pos]), column=column, **kw)
 
 
+def duplicate_columns(path: Path, line: int, names: list[str], same: list[int]) -> InputFileError:
+    """Two columns of the same name: which one holds the figures cannot be guessed."""
+    found = " and ".join(f"column {i + 1} {names[i]!r}" for i in same)
+    return InputFileError(
+        path,
+        "several columns have the same name",
+        line=line,
+        column=names[same[0]],
+        value=found,
+        expected="one column of that name",
+        hint="rename the column that is not the one to read (e.g. back to 'Subtotal')",
+    )
+
+
 def read_table(
     path: Path, text: str, encoding: str, header: Header, stop_at_blank: bool = False
 ) -> Table:
@@ -133,23 +156,18 @@ def read_table(
     puts several tables one after the other).
     """
     body = text.split("\n", header.index + 1)[-1] if text.count("\n") > header.index else ""
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter)
     width = len(header.names)
     rows: list[list[str]] = []
     lines: list[int] = []
-    start = header.index + 2  # 1-based line of the first data line
-    line = start
-    for fields in reader:
+    for line, fields in _records(path, body, header):
         if not any(f.strip() for f in fields):
             if stop_at_blank and rows:
                 break
-            line = start + reader.line_num
             continue
         if stop_at_blank and fields[0].lstrip().startswith("#"):
             break
         rows.append(_fit(path, fields, width, line))
         lines.append(line)
-        line = start + reader.line_num
     names = _unique(header.names)
     data = (
         pd.DataFrame(rows, columns=names, dtype=object)
@@ -158,6 +176,42 @@ def read_table(
     )
     data = data.apply(lambda col: col.str.strip())
     return Table(path, encoding, header, data, np.asarray(lines, dtype=np.int64))
+
+
+def _records(path: Path, body: str, header: Header) -> Iterator[tuple[int, list[str]]]:
+    """Each record and its first file line; a field over csv's size limit is an error."""
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter)
+    start = header.index + 2  # 1-based line of the first data line
+    line = start
+    try:
+        for fields in reader:
+            yield line, fields
+            line = start + reader.line_num
+    except csv.Error as exc:
+        if "field limit" not in str(exc):
+            raise InputFileError(path, f"the line cannot be read ({exc})", line=line) from None
+        _too_long(path, body, line - start, line, header)
+
+
+def _too_long(path: Path, body: str, skip: int, line: int, header: Header) -> NoReturn:
+    """Name the field of the record at ``line`` that is over csv's size limit."""
+    rest = body.split("\n", skip)[-1]
+    limit = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)
+    try:
+        fields = next(csv.reader(io.StringIO(rest, newline=""), delimiter=header.delimiter), [])
+    finally:
+        csv.field_size_limit(limit)
+    long = next((i for i, f in enumerate(fields) if len(f) > limit), len(fields) - 1)
+    raise InputFileError(
+        path,
+        f"a field is longer than {limit:,} characters",
+        line=line,
+        column=header.names[long] if 0 <= long < len(header.names) else None,
+        value=f"{len(fields[long]):,} characters" if fields else None,
+        expected=f"fields of at most {limit:,} characters (an unclosed quote?)",
+        hint="shorten the text or check that every quote is closed",
+    )
 
 
 def _fit(path: Path, fields: list[str], width: int, line: int) -> list[str]:
