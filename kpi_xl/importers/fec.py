@@ -26,7 +26,7 @@ import pandas as pd
 
 from kpi_xl.config import Config, FecConfig
 from kpi_xl.errors import InputFileError
-from kpi_xl.importers import textfile
+from kpi_xl.importers import fastcsv, textfile
 from kpi_xl.importers.amounts import AMOUNT_EXPECTED, parse_amounts
 from kpi_xl.importers.base import SourceFile
 from kpi_xl.importers.dates import DATE_EXPECTED, parse_dates
@@ -133,7 +133,17 @@ def _layout(path: Path, config: Config) -> _Layout:
 
 
 def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFrame, str]:
-    """The needed columns, parsed by the C reader; retried in the fallback encodings."""
+    """The needed columns, parsed by the C reader; retried in the fallback encodings.
+
+    A big UTF-8 file is read by polars' multi-threaded reader instead when its
+    lines are regular (see :mod:`kpi_xl.importers.fastcsv`): the frame has the
+    same rows and the same types, so line numbers and messages do not change.
+    """
+    if (forced or layout.encoding).replace("-sig", "") == "utf-8" and fastcsv.worth_it(path):
+        roles = sorted(layout.positions, key=layout.positions.__getitem__)
+        fast = fastcsv.read(path, layout.delimiter, [layout.positions[r] for r in roles], roles)
+        if fast is not None:
+            return _named(fast), "utf-8"
     roles = sorted(layout.positions, key=layout.positions.__getitem__)
     usecols = [layout.positions[r] for r in roles]
     categorical = {
@@ -158,11 +168,14 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
         except (pd.errors.ParserError, ValueError) as exc:
             raise InputFileError(path, f"the FEC cannot be parsed ({exc})") from None
         frame.columns = pd.Index([roles[usecols.index(int(c))] for c in frame.columns])
-        frame = frame.rename(
-            columns={"journalcode": "journal", "ecrituredate": "date", "comptenum": "account"}
-        )
-        return frame, encoding
+        return _named(frame), encoding
     raise AssertionError("iso-8859-15 decodes every byte")  # pragma: no cover
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(
+        columns={"journalcode": "journal", "ecrituredate": "date", "comptenum": "account"}
+    )
 
 
 def _read_columns(
