@@ -87,18 +87,29 @@ def orders_monthly(path: str, window: int = 12) -> dict[str, list[float]]:
     months = pl.date_range(orders["month"].min(), orders["month"].max(), "1mo", eager=True)
     per_month = orders.group_by("month").agg(pl.len().alias("orders"), pl.col("amount").sum())
     first = orders.group_by("customer").agg(pl.col("month").min()).group_by("month").len("new")
-    # Active at the end of month m: ordered in one of the months m-window+1..m.
-    seen = orders.select("customer", "month").unique()
+    # Active at the end of month m: ordered in one of the months m-window+1..m.  Each
+    # distinct (customer, month t) keeps its customer active until t + window or the
+    # customer's next order month: +1 at t, -1 at that end, then a running sum.
+    number = pl.col("month").dt.year() * 12 + pl.col("month").dt.month() - 1
+    seen = orders.select("customer", number.alias("m")).unique().sort("customer", "m")
+    same = pl.col("customer").shift(-1) == pl.col("customer")
+    following = pl.when(same).then(pl.col("m").shift(-1)).otherwise(1 << 30)
+    ends = seen.with_columns(pl.min_horizontal(pl.col("m") + window, following).alias("e"))
+    events = pl.concat([ends.select(pl.col("m").alias("at"), pl.lit(1).alias("d")),
+                        ends.select(pl.col("e").alias("at"), pl.lit(-1).alias("d"))])  # fmt: skip
+    start = int(months[0].year * 12 + months[0].month - 1)
     active = (
-        seen.with_columns(pl.int_ranges(0, window).alias("k")).explode("k")
-        .with_columns(pl.col("month").dt.offset_by(pl.format("{}mo", pl.col("k"))))
-        .group_by("month").agg(pl.col("customer").n_unique().alias("active"))
+        events.group_by("at").agg(pl.col("d").sum()).sort("at")
+        .with_columns(pl.col("d").cum_sum().alias("active"))
+        .filter(pl.col("at").is_between(start, start + len(months) - 1))
+        .select(pl.date(pl.col("at") // 12, pl.col("at") % 12 + 1, 1).alias("month"), "active")
     )  # fmt: skip
     table = (
         pl.DataFrame({"month": months})
         .join(per_month, on="month", how="left")
         .join(first, on="month", how="left")
         .join(active, on="month", how="left")
+        .with_columns(pl.col("active").forward_fill())
         .fill_null(0)
         .sort("month")
     )

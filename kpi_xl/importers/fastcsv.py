@@ -88,7 +88,7 @@ def read(path: Path, delimiter: str, positions: list[int], roles: list[str]) -> 
         return None
     if typed.height == 0 or bool(typed.get_column("ecrituredate_bad").any()):
         return None
-    return _pandas(typed, roles, _blank_lines_at_end(path))
+    return _pandas(typed, roles, blank_lines_at_end(path))
 
 
 def _column_exprs(role: str, text: pl.Expr) -> list[pl.Expr]:
@@ -116,7 +116,7 @@ def _column_exprs(role: str, text: pl.Expr) -> list[pl.Expr]:
     ]
 
 
-def _blank_lines_at_end(path: Path) -> int:
+def blank_lines_at_end(path: Path) -> int:
     """How many empty lines end the file (after the last line's own line end)."""
     with open(path, "rb") as handle:
         handle.seek(max(0, handle.seek(0, 2) - 65536))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
+from kpi_xl.importers import orders_fast
 from kpi_xl.importers.recognise import sniff
 from kpi_xl.importers.table import Table, read_table
 from kpi_xl.importers.textfile import mixed_warning, read_text_mixed
@@ -31,6 +32,10 @@ def load(path: Path, config: Config, family: str) -> tuple[str, Table]:
             line=sniffed.header.index + 1,
             expected=_LABELS[family],
         )
+    if family == "orders":
+        fast = orders_fast.prepare(path, sniffed, config)
+        if fast is not None:
+            return sniffed.kind, fast
     text, encoding, mixed = read_text_mixed(path, config.csv.encoding)
     table = read_table(path, text, encoding, sniffed.header, stop_at_blank=family == "analytics")
     if mixed:

@@ -89,7 +89,7 @@ def extract_orders(kind: str, table: Table, config: Config) -> pd.DataFrame:
         "orders:woocommerce": _woocommerce,
         "orders:mapped": _mapped,
     }
-    orders = readers[kind](table, config)
+    orders = table.prepared.copy() if table.prepared is not None else readers[kind](table, config)
     if orders.empty:
         raise InputFileError(
             table.path,

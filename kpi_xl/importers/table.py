@@ -81,6 +81,9 @@ class Table:
     data: pd.DataFrame  # one column per header name, str values ("" = empty)
     lines: npt.NDArray[np.int64]  # the 1-based file line of each row
     warnings: list[str] = field(default_factory=list)  # e.g. lines in another encoding
+    #: Rows a fast reader already extracted (big orders exports); ``data`` then has
+    #: one row per data line but no columns.
+    prepared: pd.DataFrame | None = None
 
     @property
     def header_line(self) -> int:
@@ -89,7 +92,7 @@ class Table:
     def column(self, wanted: str | tuple[str, ...], required: bool = True) -> str | None:
         """The real name of a column given its normalised name(s), or None."""
         options = (wanted,) if isinstance(wanted, str) else wanted
-        by_norm = {normalise(c): c for c in self.data.columns}
+        by_norm = {normalise(c): c for c in unique_names(self.header.names)}
         for option in options:
             if normalise(option) in by_norm:
                 self.check_unique(normalise(option))
@@ -111,7 +114,7 @@ class Table:
             line=self.header_line,
             column=options[0],
             expected="a column named " + " or ".join(repr(o) for o in options),
-            hint="columns found: " + ", ".join(map(str, self.data.columns)),
+            hint="columns found: " + ", ".join(unique_names(self.header.names)),
         )
 
     def fail(self, column: str, problem: str = "bad value") -> Fail:
@@ -168,7 +171,7 @@ def read_table(
             break
         rows.append(_fit(path, fields, width, line))
         lines.append(line)
-    names = _unique(header.names)
+    names = unique_names(header.names)
     data = (
         pd.DataFrame(rows, columns=names, dtype=object)
         if rows
@@ -234,7 +237,7 @@ def _fit(path: Path, fields: list[str], width: int, line: int) -> list[str]:
     return fields
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for name in names:
