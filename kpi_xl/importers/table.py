@@ -162,12 +162,13 @@ def read_table(
     width = len(header.names)
     rows: list[list[str]] = []
     lines: list[int] = []
-    for line, fields in _records(path, body, header):
-        if not any(f.strip() for f in fields):
+    for line, raw in _records(path, body, header):
+        fields = [f.strip() for f in raw]
+        if not any(fields):
             if stop_at_blank and rows:
                 break
             continue
-        if stop_at_blank and fields[0].lstrip().startswith("#"):
+        if stop_at_blank and fields[0].startswith("#"):
             break
         rows.append(_fit(path, fields, width, line))
         lines.append(line)
@@ -177,7 +178,6 @@ def read_table(
         if rows
         else pd.DataFrame({n: pd.Series(dtype=object) for n in names})
     )
-    data = data.apply(lambda col: col.str.strip())
     return Table(path, encoding, header, data, np.asarray(lines, dtype=np.int64))
 
 
@@ -219,7 +219,7 @@ def _too_long(path: Path, body: str, skip: int, line: int, header: Header) -> No
 
 def _fit(path: Path, fields: list[str], width: int, line: int) -> list[str]:
     """The row cut to the header's width; a short or overlong row is an error."""
-    if len(fields) > width and not any(f.strip() for f in fields[width:]):
+    if len(fields) > width and not any(fields[width:]):
         return fields[:width]  # trailing separators
     if len(fields) != width:
         problem = (
