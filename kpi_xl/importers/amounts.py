@@ -120,7 +120,7 @@ def _plain_numbers(text: pd.Series) -> npt.NDArray[np.float64] | None:
     plain = text.str.fullmatch(_PLAIN.pattern) | (text == "")
     if not plain.all():
         return None
-    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False).replace("", np.nan))
+    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False).where(text != ""))
     return np.asarray(numbers, dtype=np.float64)
 
 
