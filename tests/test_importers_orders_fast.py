@@ -18,7 +18,7 @@ from test_importers_samples import SHOPIFY_HEADER, shopify_row, write_shopify
 from kpi_xl.config import Config, load_config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import fastcsv, orders
-from kpi_xl.importers.customers import customer_monthly
+from kpi_xl.importers.customers import cohorts, customer_monthly
 from kpi_xl.importers.loader import load
 
 ROWS = [
@@ -164,3 +164,27 @@ def test_customer_counts_match_their_definition(seed: int) -> None:
     expected = brute_force(frame, window)
     for column in expected.columns:
         np.testing.assert_allclose(got[column].to_numpy(), expected[column].to_numpy())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cohorts_match_their_definition(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    months = pd.date_range("2022-01-01", periods=20, freq="MS")
+    frame = pd.DataFrame({
+        "customer": [f"c{i}" for i in rng.integers(0, 40, 300)],
+        "month": months[rng.integers(0, 20, 300)],
+    })  # fmt: skip
+    got = cohorts(frame)
+    seen = frame.groupby("customer")["month"].agg(set)
+    first = {c: min(ms) for c, ms in seen.items()}
+    last = frame["month"].max()
+    for cohort in got.index:
+        members = [c for c, f in first.items() if f == cohort]
+        for k in got.columns:
+            when = cohort + pd.DateOffset(months=int(k))
+            value = got.loc[cohort, k]
+            if when > last:
+                assert np.isnan(value)
+            else:
+                assert value == sum(when in seen[c] for c in members) / len(members)
+    assert set(got.index) == set(first.values())
