@@ -9,10 +9,10 @@ whole numbers, and amounts through a quick vectorised parse whose failures
 alone go to the full (slow, tolerant) parser.
 
 This path only runs when it gives the rows the slower readers would give:
-a UTF-8 file whose lines are regular (no blank line, no lone CR; any parse
-error of polars sends the file back to the pandas reader, whose messages are
-the reference).  Small files never import polars: its start-up costs more
-than their whole parse.
+a UTF-8 file whose lines are regular (blank lines only at its end, no lone
+CR; any parse error of polars sends the file back to the pandas reader,
+whose messages are the reference).  Small files never import polars: its
+start-up costs more than their whole parse.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ PANDAS_NA = [
 ]  # fmt: skip
 # A CR not followed by LF: a line end for pandas, a character inside a field for polars.
 _LONE_CR = re.compile(rb"\r(?!\n)")
-_INTEGER = r"^[+-]?\d+$"
 
 
 def worth_it(path: Path) -> bool:

@@ -139,13 +139,12 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
     lines are regular (see :mod:`kpi_xl.importers.fastcsv`): the frame has the
     same rows and the same types, so line numbers and messages do not change.
     """
-    if (forced or layout.encoding).replace("-sig", "") == "utf-8" and fastcsv.worth_it(path):
-        roles = sorted(layout.positions, key=layout.positions.__getitem__)
-        fast = fastcsv.read(path, layout.delimiter, [layout.positions[r] for r in roles], roles)
-        if fast is not None:
-            return _named(fast), "utf-8"
     roles = sorted(layout.positions, key=layout.positions.__getitem__)
     usecols = [layout.positions[r] for r in roles]
+    if (forced or layout.encoding).replace("-sig", "") == "utf-8" and fastcsv.worth_it(path):
+        fast = fastcsv.read(path, layout.delimiter, usecols, roles)
+        if fast is not None:
+            return _named(fast), "utf-8"
     categorical = {
         layout.positions[r]: "category"
         for r in ("journalcode", "comptenum", "sens")

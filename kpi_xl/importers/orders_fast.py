@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 _AMOUNT = r"^-?\d+(?:[.,]\d{1,2})?$"  # read the same whatever the column's decimal mark
-_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]|$)"
 
 
 @dataclass
@@ -157,7 +157,8 @@ def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> pl.DataFrame |
     if not first.height:
         return None
     records = int(first.get_column("records").item(0))
-    orders = first.filter(_kept(first, plan)).select(_orders(plan))
+    orders = first.lazy().filter(_kept(first, plan)).select(_orders(plan)).collect()
+    del first
     if not orders.height or not bool(orders.get_column("ok").item(0)):
         return None
     if not _exact_width(path, delimiter, records, width):
@@ -203,10 +204,11 @@ def _orders(plan: _Plan) -> list[pl.Expr]:
         return pl.col(str(position)) if position is not None else pl.lit("")
 
     amounts = [p for p in (plan.amount, plan.taxes, plan.refunded) if p is not None]
-    day = col(plan.date).str.split(" ").list.first().str.split("T").list.first()
-    date = day.str.to_date("%Y-%m-%d", strict=False)
+    # The date part is what comes before a space or a T: with the ISO pattern checked,
+    # it is the first ten characters.
+    date = col(plan.date).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     valid = [(col(p).str.contains(_AMOUNT) | (col(p) == "")).all() for p in amounts]
-    valid.append(day.str.contains(_DATE).all() & date.is_not_null().all())
+    valid.append(col(plan.date).str.contains(_DATE).all() & date.is_not_null().all())
 
     def number(position: int | None) -> pl.Expr:
         if position is None:
