@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import mmap
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,6 +64,8 @@ def read(path: Path, delimiter: str, positions: list[int], roles: list[str]) -> 
     invalid UTF-8, rows longer than the first one, dates that are not all
     ``AAAAMMJJ`` numbers (then pandas' tolerant date parser runs).
     """
+    if not no_lone_cr(path):
+        return None
     import polars as pl
 
     scan = pl.scan_csv(
@@ -80,15 +81,9 @@ def read(path: Path, delimiter: str, positions: list[int], roles: list[str]) -> 
     exprs: list[pl.Expr] = []
     for role, position in zip(roles, positions, strict=True):
         exprs.extend(_column_exprs(role, pl.nth(position)))
-    # polars releases the GIL: the line-end check runs while it parses.
-    with ThreadPoolExecutor(1) as pool:
-        parsing = pool.submit(scan.select(exprs).collect)
-        regular = no_lone_cr(path)
-        try:
-            typed = parsing.result()
-        except (pl.exceptions.PolarsError, OSError, ValueError):
-            return None
-    if not regular:
+    try:
+        typed = scan.select(exprs).collect()
+    except (pl.exceptions.PolarsError, OSError, ValueError):
         return None
     if typed.height == 0 or bool(typed.get_column("ecrituredate_bad").any()):
         return None
