@@ -104,3 +104,23 @@ def test_the_polars_path_is_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
                                                         "comptenum", "debit", "credit"])  # fmt: skip
     assert frame is not None and frame["debit"].dtype == "float64"
     assert frame["comptenum"].dtype == "category"
+
+
+def test_no_polars_in_a_process_forked_after_loading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """polars' threads do not survive fork(): a batch worker forked from a process that
+    loaded polars reads with pandas (it would deadlock otherwise)."""
+    import os
+
+    import polars  # noqa: F401  (loaded in this process)
+
+    path = tmp_path / "FEC.txt"
+    path.write_bytes(BASE.encode("utf-8"))
+    monkeypatch.setattr(fastcsv, "MIN_BYTES", 0)
+    assert fastcsv.worth_it(path)
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child's result is its exit code)
+        os._exit(0 if not fastcsv.worth_it(path) else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -18,7 +18,9 @@ start-up costs more than their whole parse.
 from __future__ import annotations
 
 import mmap
+import os
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,8 +42,24 @@ PANDAS_NA = [
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 
+# polars' thread pool does not survive a fork: a batch worker forked from a process that
+# had loaded polars could deadlock in it, so such a worker reads with pandas instead.
+_FORKED_WITH_POLARS = False
+
+
+def _after_fork_in_child() -> None:
+    global _FORKED_WITH_POLARS
+    _FORKED_WITH_POLARS = _FORKED_WITH_POLARS or "polars" in sys.modules
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def worth_it(path: Path) -> bool:
-    """Whether ``path`` is big enough for the polars reader to pay off."""
+    """Whether ``path`` is big enough for the polars reader to pay off (and polars is safe
+    to use in this process)."""
+    if _FORKED_WITH_POLARS:
+        return False
     try:
         return Path(path).stat().st_size >= MIN_BYTES
     except OSError:
