@@ -124,3 +124,17 @@ def test_no_polars_in_a_process_forked_after_loading_it(
         os._exit(0 if not fastcsv.worth_it(path) else 1)
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "regular"),
+    [(b"ab\r\ncd\r\n", True), (b"abc\r\ncd", True), (b"ab\rcd\n", False), (b"abc\r", False),
+     (b"abc\rdef", False), (b"a\r\r\nb", False), (b"abc", True)],
+)  # fmt: skip
+def test_lone_cr_found_across_blocks(
+    tmp_path: Path, data: bytes, regular: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fastcsv, "_BLOCK", 4)  # "abc\r" | "\ncd": a CRLF cut between blocks
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    assert fastcsv.no_lone_cr(path) is regular

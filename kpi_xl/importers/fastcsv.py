@@ -17,12 +17,13 @@ start-up costs more than their whole parse.
 
 from __future__ import annotations
 
-import mmap
 import os
 import re
 import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +32,9 @@ import pandas as pd
 if TYPE_CHECKING:
     import polars as pl
 
+T = TypeVar("T")
+U = TypeVar("U")
+_BLOCK = 2**24
 #: Files below this size are read by the pandas/csv readers (no polars start-up).
 MIN_BYTES = 4 * 2**20
 #: What pandas' readers take as missing by default: the same cells stay missing here.
@@ -39,7 +43,7 @@ PANDAS_NA = [
     "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 ]  # fmt: skip
 # A CR not followed by LF: a line end for pandas, a character inside a field for polars.
-_LONE_CR = re.compile(rb"\r(?!\n)")
+_LONE_CR = re.compile(rb"\r[^\n]")  # a CR ending a block is checked with the next one
 
 
 # polars' thread pool does not survive a fork: a batch worker forked from a process that
@@ -67,11 +71,36 @@ def worth_it(path: Path) -> bool:
 
 
 def no_lone_cr(path: Path) -> bool:
-    """Every CR is followed by LF (lines end the same for pandas and polars)."""
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if data.find(b"\r") < 0:
-            return True
-        return _LONE_CR.search(data) is None  # type: ignore[call-overload]
+    """Every CR is followed by LF (lines end the same for pandas and polars).
+
+    Read in blocks (not mapped: the pages would count twice in memory while
+    polars maps the file too), so that it can run while polars parses.
+    """
+    with open(path, "rb") as handle:
+        previous = b""
+        while block := handle.read(_BLOCK):
+            if previous.endswith(b"\r") and not block.startswith(b"\n"):
+                return False
+            if b"\r" in block and _LONE_CR.search(block) is not None:
+                return False
+            previous = block
+        return not previous.endswith(b"\r")
+
+
+def while_parsing(parse: Callable[[], T], check: Callable[[], U]) -> tuple[T | None, U]:
+    """``parse()`` (polars, which releases the GIL) in a thread while ``check()`` runs here.
+
+    The parse result is None when polars refused the file.
+    """
+    import polars as pl
+
+    with ThreadPoolExecutor(1) as pool:
+        parsing = pool.submit(parse)
+        ok = check()
+        try:
+            return parsing.result(), ok
+        except (pl.exceptions.PolarsError, OSError, ValueError):
+            return None, ok
 
 
 def read(path: Path, delimiter: str, positions: list[int], roles: list[str]) -> pd.DataFrame | None:
@@ -82,8 +111,6 @@ def read(path: Path, delimiter: str, positions: list[int], roles: list[str]) -> 
     invalid UTF-8, rows longer than the first one, dates that are not all
     ``AAAAMMJJ`` numbers (then pandas' tolerant date parser runs).
     """
-    if not no_lone_cr(path):
-        return None
     import polars as pl
 
     scan = pl.scan_csv(
@@ -99,9 +126,8 @@ def read(path: Path, delimiter: str, positions: list[int], roles: list[str]) -> 
     exprs: list[pl.Expr] = []
     for role, position in zip(roles, positions, strict=True):
         exprs.extend(_column_exprs(role, pl.nth(position)))
-    try:
-        typed = scan.select(exprs).collect()
-    except (pl.exceptions.PolarsError, OSError, ValueError):
+    typed, regular = while_parsing(scan.select(exprs).collect, lambda: no_lone_cr(path))
+    if typed is None or not regular:
         return None
     if typed.height == 0 or bool(typed.get_column("ecrituredate_bad").any()):
         return None

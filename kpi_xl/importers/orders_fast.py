@@ -143,41 +143,39 @@ def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> pl.DataFrame |
     positions = plan.positions()
     order = str(plan.order)
     blank_end = fastcsv.blank_lines_at_end(path)  # polars reads them as empty records
-    try:
-        scan = pl.scan_csv(path, separator=delimiter, infer_schema=False, encoding="utf8")
-        first = (
-            scan.select(pl.nth(p).str.strip_chars().fill_null("").alias(str(p)) for p in positions)
-            .with_columns((pl.len() - blank_end).alias("records"))
-            .filter(pl.int_range(pl.len()) < pl.col("records"))
-            .filter(pl.col(order).is_first_distinct())  # the order-level row of each order
-            .collect()
-        )
-    except (pl.exceptions.PolarsError, OSError, ValueError):
-        return None
-    if not first.height:
+    scan = pl.scan_csv(path, separator=delimiter, infer_schema=False, encoding="utf8")
+    query = (
+        scan.select(pl.nth(p).str.strip_chars().fill_null("").alias(str(p)) for p in positions)
+        .with_columns((pl.len() - blank_end).alias("records"))
+        .filter(pl.int_range(pl.len()) < pl.col("records"))
+        .filter(pl.col(order).is_first_distinct())  # the order-level row of each order
+    )
+    first, separators = fastcsv.while_parsing(query.collect, lambda: _separators(path, delimiter))
+    if first is None or not first.height:
         return None
     records = int(first.get_column("records").item(0))
+    if separators != (records + 1) * (width - 1):
+        return None  # see _separators
     orders = first.lazy().filter(_kept(first, plan)).select(_orders(plan)).collect()
     del first
     if not orders.height or not bool(orders.get_column("ok").item(0)):
         return None
-    if not _exact_width(path, delimiter, records, width):
-        return None
     return orders.with_columns(records=pl.lit(records))
 
 
-def _exact_width(path: Path, delimiter: str, records: int, width: int) -> bool:
-    """Every record has the header's width: the file holds exactly that many separators.
+def _separators(path: Path, delimiter: str) -> int:
+    """How many separators the file holds.
 
-    A separator inside a quoted text, a blank line or a short or long record
-    breaks the count: the general reader then reads the file (and reports a
-    short record as a truncated line, as it does for small files).
+    Every record has the header's width when there are exactly (records + 1) x
+    (width - 1) of them: a separator inside a quoted text, a blank line or a
+    short or long record breaks the count, and the general reader then reads
+    the file (reporting a short record as a truncated line, as for small files).
     """
     separator, count = delimiter.encode(), 0
     with open(path, "rb") as handle:
         while block := handle.read(2**24):
             count += block.count(separator)
-    return count == (records + 1) * (width - 1)
+    return count
 
 
 def _kept(first: pl.DataFrame, plan: _Plan) -> pl.Expr:
