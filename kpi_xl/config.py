@@ -211,6 +211,27 @@ class _Reader:
             hint="see the schema in docs/importers.md",
         )
 
+    def located(self, key: str, problem: str, value: str, expected: str) -> NoReturn:
+        """Like :meth:`error`, with the line of the key in the file (``[csv]`` values)."""
+        section, name = key.split(".")
+        line, inside = None, False
+        text = self.path.read_text(encoding="utf-8-sig").splitlines()
+        for number, raw in enumerate(text, start=1):
+            stripped = raw.strip()
+            if stripped.startswith("["):
+                inside = stripped == f"[{section}]"
+            elif inside and stripped.split("=")[0].strip() == name:
+                line = number
+        raise InputFileError(
+            self.path,
+            f"{problem} {key!r}",
+            line=line,
+            column=name,
+            value=value,
+            expected=expected,
+            hint="see the schema in docs/importers.md",
+        )
+
     def table(self, data: Any, section: str, allowed: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(data, dict):
             self.error(section, "expected a [table] for", data, "a TOML table")
@@ -273,7 +294,9 @@ class _Reader:
         if key == "csv.decimal" and value not in (",", "."):
             self.error(key, "bad value for", value, '"," or "."')
         if key == "csv.date_format" and not _date_format_works(value):
-            self.error(key, "bad value for", value, 'a format such as "%d/%m/%Y" (strftime codes)')
+            self.located(
+                key, "bad value for", value, 'a format such as "%d/%m/%Y" (strftime codes)'
+            )
         if key == "csv.encoding":
             try:
                 # rot13 or base64 are codecs but not text encodings: bytes.decode refuses them.
@@ -281,7 +304,7 @@ class _Reader:
             except LookupError:
                 known = False
             if not known:
-                self.error(key, "unknown encoding in", value, "e.g. utf-8, cp1252, iso-8859-15")
+                self.located(key, "unknown encoding in", value, "e.g. utf-8, cp1252, iso-8859-15")
         return value if key == "csv.delimiter" else value.strip()
 
     def targets(self, value: Any) -> dict[str, float]:

@@ -87,10 +87,11 @@ def test_cp1252_file_stays_cp1252_without_warning(tmp_path: Path) -> None:
 )
 def test_bad_csv_settings_are_input_errors(tmp_path: Path, setting: str, key: str) -> None:
     config = tmp_path / "kpi_xl.toml"
-    config.write_text(f"[csv]\n{setting}\n", encoding="utf-8")
+    config.write_text(f'company = "A"\n\n[csv]\ndelimiter = ";"\n{setting}\n', encoding="utf-8")
     with pytest.raises(InputFileError) as err:
         load_config(config)
     assert key in str(err.value) and str(config) in str(err.value)
+    assert err.value.line == 5 and err.value.column == key.split(".")[1]
 
 
 def test_field_over_the_csv_limit_is_located(tmp_path: Path) -> None:
