@@ -119,3 +119,15 @@ def test_missing_mapped_column_is_named(tmp_path: Path) -> None:
     assert "mapped in [orders.columns] is not in the file" in message
     assert err.value.column == "Montant HT" and err.value.line == 1
     assert "unknown layout" not in message
+
+
+def test_fec_whose_first_entry_is_short(tmp_path: Path) -> None:
+    """A first data line shorter than the needed columns (hypothesis found it): exit 2."""
+    header = "\t".join(["JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum",
+                        "CompteLib", "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate",
+                        "EcritureLib", "Debit", "Credit"])  # fmt: skip
+    path = tmp_path / "FEC.txt"
+    path.write_text(f"{header}\n\n" + "\t" * 4 + "\n" + "\t" * 12 + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as err:
+        read_fec(path)
+    assert err.value.line == 3 and "fewer fields than the header" in str(err.value)

@@ -166,9 +166,27 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
             raise _no_entries(path) from None
         except (pd.errors.ParserError, ValueError) as exc:
             raise InputFileError(path, f"the FEC cannot be parsed ({exc})") from None
+        if sorted(int(c) for c in frame.columns) != sorted(usecols):
+            # The C reader sizes rows on the first one: a first row shorter than the
+            # needed columns gives other columns, never an error of its own.
+            raise InputFileError(
+                path,
+                "the line has fewer fields than the header (truncated line?)",
+                line=_first_entry_line(path),
+                expected=f"{len(layout.names)} fields like the header",
+            )
         frame.columns = pd.Index([roles[usecols.index(int(c))] for c in frame.columns])
         return _named(frame), encoding
     raise AssertionError("iso-8859-15 decodes every byte")  # pragma: no cover
+
+
+def _first_entry_line(path: Path) -> int:
+    """The 1-based line of the first non-empty line below the header."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number > 1 and raw.strip(b"\r\n"):
+                return number
+    return 2
 
 
 def _named(frame: pd.DataFrame) -> pd.DataFrame:
