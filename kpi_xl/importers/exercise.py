@@ -17,7 +17,6 @@ carry-forward or only opening lines tells nothing about the business.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -88,29 +87,24 @@ def opening_codes(
     return found
 
 
-def journal_labels(path: Path, names: list[str], delimiter: str, encoding: str) -> dict[str, str]:
-    """Each journal code's label (``JournalLib``); read only when no code says "opening"."""
-    if "journallib" not in names:
-        return {}
-    code_col, label_col = names.index("journalcode"), names.index("journallib")
-    frame = pd.read_csv(
-        path,
-        sep=delimiter,
-        header=None,
-        skiprows=1,
-        usecols=[code_col, label_col],
-        dtype="category",
-        quoting=csv.QUOTE_NONE,
-        index_col=False,
-        encoding=encoding,
-        engine="c",
-    )
-    codes, labels = frame[code_col], frame[label_col]
-    pairs = pd.DataFrame({"c": codes.cat.codes, "l": labels.cat.codes}).drop_duplicates()
-    pairs = pairs[(pairs["c"] >= 0) & (pairs["l"] >= 0)]
+def journal_labels(codes: pd.Series, labels: pd.Series) -> dict[str, str]:
+    """Each journal code's label (``JournalLib``), from the two categorical columns.
+
+    A code written with several labels keeps the one of its last distinct
+    (code, label) pair in the order they first appear; missing cells are left out.
+    """
+    code_ids = codes.cat.codes.to_numpy().astype(np.int64)
+    label_ids = labels.cat.codes.to_numpy().astype(np.int64)
+    width = len(labels.cat.categories) + 1
+    pairs = pd.unique((code_ids + 1) * width + label_ids + 1)  # first-appearance order
+    pair_codes, pair_labels = pairs // width - 1, pairs % width - 1
+    kept = (pair_codes >= 0) & (pair_labels >= 0)
     code_names = [str(c) for c in codes.cat.categories]
     label_names = [str(c) for c in labels.cat.categories]
-    return {code_names[c]: label_names[lab] for c, lab in zip(pairs["c"], pairs["l"], strict=True)}
+    return {
+        code_names[c]: label_names[lab]
+        for c, lab in zip(pair_codes[kept], pair_labels[kept], strict=True)
+    }
 
 
 def decide(path: Path, by_account: pd.DataFrame) -> tuple[Exercise, list[str]]:

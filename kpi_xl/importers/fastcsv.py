@@ -138,7 +138,7 @@ def _column_exprs(role: str, text: pl.Expr) -> list[pl.Expr]:
     """The typed columns polars computes for one needed column."""
     import polars as pl
 
-    if role in ("journalcode", "comptenum", "sens"):
+    if role in ("journalcode", "journallib", "comptenum", "sens"):
         return [text.alias(role)]  # distinct values become categories afterwards
     if role == "ecrituredate":
         stripped = text.str.strip_chars(" \t")
@@ -178,7 +178,7 @@ def _pandas(typed: pl.DataFrame, roles: list[str], blank_at_end: int) -> pd.Data
     blank = typed.get_column("ecrituredate_blank").to_numpy().copy()
     for role in roles:
         column = typed.get_column(role)
-        if role in ("journalcode", "comptenum", "sens"):
+        if role in ("journalcode", "journallib", "comptenum", "sens"):
             out[role] = categorical(column)
             blank &= _blank_cells(out[role])
         elif role == "ecrituredate":

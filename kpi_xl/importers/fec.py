@@ -94,7 +94,7 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
             "an account number such as 706000",
         )
     debit, credit = _amounts(frame, lines)
-    opening = _opening(path, frame, layout, encoding, config.fec)
+    opening = _opening(frame, config.fec)
     by_account = _by_account(frame, months, debit, credit, opening)
     exercise, notes = decide(path, by_account)
     monthly = _monthly(by_account, config.fec)
@@ -105,15 +105,12 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
     return FecResult(monthly, totals, source, by_account, warnings, exercise)
 
 
-def _opening(
-    path: Path, frame: pd.DataFrame, layout: _Layout, encoding: str, fec: FecConfig
-) -> set[str]:
-    """The opening journals' codes: by code, else by their label (one more quick pass)."""
+def _opening(frame: pd.DataFrame, fec: FecConfig) -> set[str]:
+    """The opening journals' codes: by code, else by their label (read in the same parse)."""
     codes = [str(j) for j in frame["journal"].cat.categories]
     found = opening_codes(codes, fec.opening_journals)
-    if not found:
-        labels = journal_labels(path, layout.names, layout.delimiter, encoding)
-        found = opening_codes(codes, (), labels)
+    if not found and "journallib" in frame:
+        found = opening_codes(codes, (), journal_labels(frame["journal"], frame["journallib"]))
     return found
 
 
@@ -136,7 +133,10 @@ def _layout(path: Path, config: Config) -> _Layout:
                 if len(same) > 1:
                     raw = [n.strip() for n in line.split(delimiter)]
                     raise duplicate_columns(path, 1, raw, same)
-            return _Layout(delimiter, {r: names.index(r) for r in roles}, names, encoding)
+            positions = {r: names.index(r) for r in roles}
+            if "journallib" in names:  # the labels tell opening journals with other codes
+                positions["journallib"] = names.index("journallib")
+            return _Layout(delimiter, positions, names, encoding)
     missing = [r for r in FEC_DEBIT_CREDIT if r not in names]
     raise InputFileError(
         path,
@@ -164,7 +164,7 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
             return _named(fast), "utf-8"
     categorical = {
         layout.positions[r]: "category"
-        for r in ("journalcode", "comptenum", "sens")
+        for r in ("journalcode", "journallib", "comptenum", "sens")
         if r in layout.positions
     }
     order = dict.fromkeys((layout.encoding.replace("utf-8-sig", "utf-8"), *textfile.FALLBACKS))
@@ -182,19 +182,25 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
         except pd.errors.EmptyDataError:
             raise _no_entries(path) from None
         except (pd.errors.ParserError, ValueError) as exc:
+            if str(exc).startswith("Usecols do not match columns"):
+                raise _short_first_entry(path, layout) from None
             raise InputFileError(path, f"the FEC cannot be parsed ({exc})") from None
         if sorted(int(c) for c in frame.columns) != sorted(usecols):
-            # The C reader sizes rows on the first one: a first row shorter than the
-            # needed columns gives other columns, never an error of its own.
-            raise InputFileError(
-                path,
-                "the line has fewer fields than the header (truncated line?)",
-                line=_first_entry_line(path),
-                expected=f"{len(layout.names)} fields like the header",
-            )
+            raise _short_first_entry(path, layout)
         frame.columns = pd.Index([roles[usecols.index(int(c))] for c in frame.columns])
         return _named(frame), encoding
     raise AssertionError("iso-8859-15 decodes every byte")  # pragma: no cover
+
+
+def _short_first_entry(path: Path, layout: _Layout) -> InputFileError:
+    """The C reader sizes rows on the first one: a first row shorter than the needed
+    columns gives other columns or a usecols error, never an error of its own."""
+    return InputFileError(
+        path,
+        "the line has fewer fields than the header (truncated line?)",
+        line=_first_entry_line(path),
+        expected=f"{len(layout.names)} fields like the header",
+    )
 
 
 def _first_entry_line(path: Path) -> int:
