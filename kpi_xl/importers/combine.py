@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from kpi_xl.config import CONFIG_NAME, Config, find_config, load_config
@@ -283,7 +284,7 @@ def _assemble(got: _Collected, config: Config) -> Exports:
     for name in ("survey", "manual"):
         part = parts[name]
         if part is not None:
-            out.update(part.reindex(out.index)[[c for c in part.columns if c in out.columns]])
+            _overwrite(out, part)
             track.mark(name)
     out["revenue_prev_year"] = out["revenue_prev_year"].fillna(_year_before(out["revenue"]))
     track.mark("revenue one year earlier")
@@ -314,38 +315,49 @@ def _refuse_overlapping(exercises: list[tuple[Exercise, Path]]) -> None:
 
 
 class _Origins:
-    """Which source last wrote each input figure of the table being assembled."""
+    """Which source last wrote each input figure of the table being assembled.
+
+    Kept as numpy arrays (a few pandas calls per mark cost more than the work
+    on a small client's 24 x 40 cells).
+    """
 
     def __init__(self, out: pd.DataFrame) -> None:
         self.out = out
-        self.origins = pd.DataFrame(None, index=out.index, columns=list(INPUT_IDS), dtype=object)
+        self.ids = list(INPUT_IDS)
+        self.where = out.columns.get_indexer(pd.Index(self.ids))
+        self.names = np.full((len(out), len(self.ids)), None, dtype=object)
         self.before = self._snapshot()
 
-    def _snapshot(self) -> pd.DataFrame:
-        return self.out[list(INPUT_IDS)].copy()
+    @property
+    def origins(self) -> pd.DataFrame:
+        return pd.DataFrame(self.names, index=self.out.index, columns=self.ids, dtype=object)
+
+    def _snapshot(self) -> npt.NDArray[np.float64]:
+        return np.asarray(self.out.to_numpy(dtype=np.float64)[:, self.where])
 
     def mark(self, name: str, instead: dict[str, str] | None = None) -> None:
         """``name`` gave every figure changed since the last mark (``instead``: by column)."""
         now = self._snapshot()
-        changed = now.notna() & ~(now == self.before)
-        self.origins = self.origins.mask(changed, name)
+        changed = ~np.isnan(now) & (now != self.before)
+        self.names[changed] = name
         for column, origin in (instead or {}).items():
-            self.origins[column] = self.origins[column].mask(changed[column], origin)
+            at = self.ids.index(column)
+            self.names[changed[:, at], at] = origin
         self.before = now
 
     def mark_marketing(self, rule: str) -> None:
-        fec_costs, spend = self.out["fec_marketing_costs"], self.out["ad_spend"]
+        fec_costs = self.out["fec_marketing_costs"].isna().to_numpy()
+        spend = self.out["ad_spend"].isna().to_numpy()
         labels = {"fec": "fec", "ads": "ads"}
-        if rule in labels:
-            origin = pd.Series(labels[rule], index=self.out.index)
-        elif rule == "add":
-            origin = pd.Series("fec+ads", index=self.out.index)
-            origin[fec_costs.isna()] = "ads"
-            origin[spend.isna()] = "fec"
-        else:
-            origin = pd.Series("ads", index=self.out.index).mask(fec_costs.notna(), "fec")
-        values = self.out["sales_marketing_costs"]
-        self.origins["sales_marketing_costs"] = origin.where(values.notna(), None)
+        origin = np.full(len(self.out), labels.get(rule, "ads"), dtype=object)
+        if rule == "add":
+            origin[:] = "fec+ads"
+            origin[fec_costs] = "ads"
+            origin[spend] = "fec"
+        elif rule not in labels:
+            origin[~fec_costs] = "fec"
+        origin[self.out["sales_marketing_costs"].isna().to_numpy()] = None
+        self.names[:, self.ids.index("sales_marketing_costs")] = origin
         self.before = self._snapshot()
 
 
@@ -361,8 +373,7 @@ def _orders(got: _Collected, config: Config) -> tuple[pd.DataFrame | None, pd.Da
 def _fill_fec(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
     if part is None:
         return
-    months = part.index
-    for column in (
+    columns = [
         "revenue",
         "net_profit",
         "gross_margin",
@@ -371,18 +382,32 @@ def _fill_fec(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
         "personnel_costs",
         "cost_of_goods",
         *ledger.ACCOUNT_COLUMNS,
-    ):
-        out.loc[months, column] = part[column]
-    out.loc[months, "fec_marketing_costs"] = part["sales_marketing_costs"]
+    ]
+    _put(out, part, columns, columns)
+    _put(out, part, ["fec_marketing_costs"], ["sales_marketing_costs"])
+
+
+def _put(out: pd.DataFrame, part: pd.DataFrame, into: list[str], source: list[str]) -> None:
+    """``out.loc[part.index, into] = part[source]``: one assignment, not one per column."""
+    out.loc[part.index, into] = part[source].to_numpy(dtype=np.float64)
+
+
+def _overwrite(out: pd.DataFrame, part: pd.DataFrame) -> None:
+    """``out.update(part)`` (its filled cells win) without pandas' per-column work."""
+    columns = [c for c in part.columns if c in out.columns]
+    other = part.reindex(out.index)[columns].to_numpy(dtype=np.float64)
+    values = out[columns].to_numpy(dtype=np.float64, copy=True)
+    filled = ~np.isnan(other)
+    values[filled] = other[filled]
+    out[columns] = values
 
 
 def _fill_orders(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
     if part is None:
         return
     months = part.index
-    for column in part.columns:
-        if column in out.columns:
-            out.loc[months, column] = part[column]
+    columns = [c for c in part.columns if c in out.columns]
+    _put(out, part, columns, columns)
     # The FEC is the legal record: orders give revenue only where it is silent.
     out.loc[months, "revenue"] = out.loc[months, "revenue"].fillna(part["orders_revenue"])
 
