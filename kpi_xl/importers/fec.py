@@ -36,6 +36,7 @@ from kpi_xl.importers.table import duplicate_columns, normalise
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 
 #: The monthly columns the FEC gives (input ids and extra columns).
 FEC_COLUMNS = (
@@ -417,24 +418,33 @@ def _by_account(
     return table.groupby(["month", "account", "opening"], as_index=False).sum()
 
 
-def _prefixed(accounts: pd.Series, prefixes: tuple[str, ...]) -> pd.Series:
-    return accounts.str.startswith(tuple(prefixes)) if prefixes else accounts.map(lambda _: False)
+def _starting(accounts: pd.Series, prefixes: dict[str, tuple[str, ...]]) -> dict[str, Bools]:
+    """For each name, which rows' accounts start with one of its prefixes (none: no row).
+
+    Tested once per distinct account, not once per row.
+    """
+    codes, uniques = pd.factorize(accounts.astype(str))
+    names = [str(u) for u in uniques]
+    out = {}
+    for name, starts in prefixes.items():
+        of_account = np.array([bool(starts) and a.startswith(starts) for a in names] + [False])
+        out[name] = of_account[codes]
+    return out
 
 
 def _monthly(by_account: pd.DataFrame, fec: FecConfig) -> pd.DataFrame:
     """The monthly figures from the per-account sums, opening journals left out."""
-    rows = by_account[~by_account["opening"]]
-    net_debit = rows["debit"] - rows["credit"]
-    accounts = rows["account"].astype(str)
-    parts = {
-        "revenue": -net_debit.where(_prefixed(accounts, fec.revenue_accounts), 0.0),
-        "products": -net_debit.where(accounts.str.startswith("7"), 0.0),
-        "charges": net_debit.where(accounts.str.startswith("6"), 0.0),
-        "sales_marketing_costs": net_debit.where(_prefixed(accounts, fec.marketing_accounts), 0.0),
-        "personnel_costs": net_debit.where(_prefixed(accounts, fec.personnel_accounts), 0.0),
-        "cost_of_goods": net_debit.where(_prefixed(accounts, fec.cost_of_goods_accounts), 0.0),
-    }
-    monthly = pd.DataFrame(parts).groupby(rows["month"]).sum()
+    rows = by_account[~by_account["opening"].to_numpy(dtype=bool)]
+    net_debit = rows["debit"].to_numpy(dtype=np.float64) - rows["credit"].to_numpy(np.float64)
+    of = _starting(rows["account"], {
+        "revenue": tuple(fec.revenue_accounts), "products": ("7",), "charges": ("6",),
+        "sales_marketing_costs": tuple(fec.marketing_accounts),
+        "personnel_costs": tuple(fec.personnel_accounts),
+        "cost_of_goods": tuple(fec.cost_of_goods_accounts),
+    })  # fmt: skip
+    sign = {"revenue": -1.0, "products": -1.0}
+    parts = {n: np.where(of[n], net_debit, 0.0) * sign.get(n, 1.0) for n in of}
+    monthly = pd.DataFrame(parts).groupby(pd.DatetimeIndex(rows["month"], name="month")).sum()
     if len(monthly):
         full = pd.date_range(monthly.index.min(), monthly.index.max(), freq="MS", name="month")
         monthly = monthly.reindex(full, fill_value=0.0)
@@ -448,11 +458,11 @@ def _monthly(by_account: pd.DataFrame, fec: FecConfig) -> pd.DataFrame:
 
 
 def _totals(by_account: pd.DataFrame, debit: Floats, credit: Floats) -> dict[str, float]:
-    rows = by_account[~by_account["opening"]]
-    net_credit = rows["credit"] - rows["debit"]
-    accounts = rows["account"].astype(str)
-    products = float(net_credit[accounts.str.startswith("7")].sum())
-    charges = -float(net_credit[accounts.str.startswith("6")].sum())
+    rows = by_account[~by_account["opening"].to_numpy(dtype=bool)]
+    net_credit = rows["credit"].to_numpy(np.float64) - rows["debit"].to_numpy(np.float64)
+    of = _starting(rows["account"], {"products": ("7",), "charges": ("6",)})
+    products = float(net_credit[of["products"]].sum())
+    charges = -float(net_credit[of["charges"]].sum())
     return {
         "debit": round(float(debit.sum()), 2),
         "credit": round(float(credit.sum()), 2),

@@ -49,10 +49,11 @@ debits of the deductible-VAT accounts on goods and services (44566, or 4456/4456
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 #: The intermediate balances, in cascade order (``net_profit`` is the FEC reader's).
@@ -134,15 +135,6 @@ def group_of(account: str) -> str | None:
         if found is not None:
             return found
     return None
-
-
-def _starts(accounts: pd.Series, prefixes: Iterable[str]) -> pd.Series:
-    return accounts.str.startswith(tuple(prefixes))
-
-
-def _vat(accounts: pd.Series, prefixes: tuple[str, ...], parent: str) -> pd.Series:
-    """Accounts under ``prefixes``, or the undivided parent account (``4457``, ``445700``)."""
-    return _starts(accounts, prefixes) | (accounts.str.rstrip("0") == parent)
 
 
 def monthly_accounts(by_account: pd.DataFrame, revenue: pd.Series) -> pd.DataFrame:
@@ -284,15 +276,25 @@ def _sig(group: dict[str, Row]) -> dict[str, Row]:
 def vat_rates(by_account: pd.DataFrame) -> tuple[float, float]:
     """The FEC's effective VAT rates on sales and on purchases (see the module docstring).
 
-    0 where the FEC has no sales (or purchases) to divide by.
+    0 where the FEC has no sales (or purchases) to divide by.  Accounts are
+    tested once per distinct account.
     """
     rows = by_account[~by_account["opening"].to_numpy(dtype=bool)]
-    accounts = rows["account"].astype(str)
-    collected = float(rows["credit"][_vat(accounts, SALES_VAT_ACCOUNTS, "4457")].sum())
-    sales = float(rows["credit"][_starts(accounts, ("70",))].sum())
-    deductible = float(rows["debit"][_vat(accounts, PURCHASES_VAT_ACCOUNTS, "4456")].sum())
-    base = _starts(accounts, VAT_PURCHASE_BASE) & ~_starts(accounts, ("603",))
-    purchases = float(rows["debit"][base].sum())
+    codes, uniques = pd.factorize(rows["account"].astype(str))
+    names = [str(u) for u in uniques]
+
+    def rows_where(test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:
+        return np.array([test(a) for a in names] + [False])[codes]
+
+    def vat(prefixes: tuple[str, ...], parent: str) -> Callable[[str], bool]:
+        return lambda a: a.startswith(prefixes) or a.rstrip("0") == parent
+
+    credit = rows["credit"].to_numpy(dtype=np.float64)
+    debit = rows["debit"].to_numpy(dtype=np.float64)
+    collected = float(credit[rows_where(vat(SALES_VAT_ACCOUNTS, "4457"))].sum())
+    sales = float(credit[rows_where(lambda a: a.startswith("70"))].sum())
+    deductible = float(debit[rows_where(vat(PURCHASES_VAT_ACCOUNTS, "4456"))].sum())
+    purchases = float(debit[rows_where(_is_purchase_base)].sum())
     return (
         collected / sales if sales > 0 else 0.0,
         deductible / purchases if purchases > 0 else 0.0,
