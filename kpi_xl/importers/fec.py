@@ -14,6 +14,7 @@ decimal point.  Lines are then summed per (month, account, journal kind) with
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -405,17 +406,22 @@ def _by_account(
     month_num = uniques // 2 // n_accounts + base
     table = pd.DataFrame(
         {
-            "month": pd.to_datetime(
-                {"year": month_num // 12, "month": month_num % 12 + 1, "day": 1}
-            ),
+            "month": (month_num - 1970 * 12).astype("datetime64[M]").astype("datetime64[us]"),
             "account": account_names[uniques // 2 % n_accounts],
             "opening": (uniques % 2).astype(bool),
             "debit": sums_debit,
             "credit": sums_credit,
         }
     )
+    if _strictly_increasing(account_names):
+        return table  # already one row per (month, account, opening), in that order
     # Padded or differently written accounts ("706000 " and "706000") add up.
     return table.groupby(["month", "account", "opening"], as_index=False).sum()
+
+
+def _strictly_increasing(names: npt.NDArray[np.object_]) -> bool:
+    """The stripped account names are distinct and sorted like their categories."""
+    return all(a < b for a, b in itertools.pairwise(names))
 
 
 def _starting(accounts: pd.Series, prefixes: dict[str, tuple[str, ...]]) -> dict[str, Bools]:
