@@ -151,10 +151,11 @@ def decide(path: Path, by_account: pd.DataFrame) -> tuple[Exercise, list[str]]:
 
 def covered_months(by_account: pd.DataFrame) -> pd.DatetimeIndex:
     """Months holding P&L entries (classes 6 and 7, non-zero) outside the opening journals."""
-    rows = by_account[~by_account["opening"]]
-    pnl = rows["account"].astype(str).str.startswith(("6", "7"))
-    moved = (rows["debit"] != 0) | (rows["credit"] != 0)
-    months = pd.DatetimeIndex(np.unique(rows.loc[pnl & moved, "month"].to_numpy()))
+    rows = ~by_account["opening"].to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(by_account["account"].astype(str))
+    pnl = np.array([str(a).startswith(("6", "7")) for a in uniques] + [False])[codes]
+    moved = (by_account["debit"].to_numpy() != 0) | (by_account["credit"].to_numpy() != 0)
+    months = pd.DatetimeIndex(np.unique(by_account["month"].to_numpy()[rows & pnl & moved]))
     return pd.DatetimeIndex(months.astype("datetime64[ns]"), name="month")
 
 
