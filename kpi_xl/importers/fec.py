@@ -284,13 +284,13 @@ def _months(dates: pd.Series, lines: _Lines) -> Ints:
         )
     if pd.api.types.is_numeric_dtype(dates.dtype):
         ymd = dates.to_numpy(dtype=np.int64)
-        year, month, day = ymd // 10000, ymd // 100 % 100, ymd % 100
-        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-        limit = _DAYS[np.clip(month - 1, 0, 11)] - ((month == 2) & ~leap)
-        bad = (year < 1900) | (year > 2200) | (month < 1) | (month > 12) | (day < 1)
-        bad |= day > limit
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
+        low, high = int(ymd.min()), int(ymd.max())
+        if high - low < 4 * len(ymd) + 1000:  # a table of every value in the span, looked up
+            months = _month_numbers(np.arange(low, high + 1, dtype=np.int64))[ymd - low]
+        else:
+            months = _month_numbers(ymd)
+        if (months < 0).any():
+            row = int(np.flatnonzero(months < 0)[0])
             lines.fail(
                 row,
                 "EcritureDate",
@@ -298,7 +298,7 @@ def _months(dates: pd.Series, lines: _Lines) -> Ints:
                 str(ymd[row]),
                 "a date as AAAAMMJJ (e.g. 20250131)",
             )
-        return np.asarray(year * 12 + month - 1, dtype=np.int64)
+        return np.asarray(months, dtype=np.int64)
 
     def fail(row: int, value: str, expected: str) -> NoReturn:
         lines.fail(row, "EcritureDate", "bad entry date", value, expected)
@@ -310,6 +310,16 @@ def _months(dates: pd.Series, lines: _Lines) -> Ints:
         row = int(np.flatnonzero(blank)[0])
         lines.fail(row, "EcritureDate", "the entry date is missing", "", DATE_EXPECTED)
     return np.asarray(parsed.year.to_numpy() * 12 + parsed.month.to_numpy() - 1, dtype=np.int64)
+
+
+def _month_numbers(ymd: Ints) -> Ints:
+    """year * 12 + month - 1 of each AAAAMMJJ number; -1 where it is not a valid date."""
+    year, month, day = ymd // 10000, ymd // 100 % 100, ymd % 100
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    limit = _DAYS[np.clip(month - 1, 0, 11)] - ((month == 2) & ~leap)
+    bad = (year < 1900) | (year > 2200) | (month < 1) | (month > 12) | (day < 1)
+    bad |= day > limit
+    return np.where(bad, -1, year * 12 + month - 1)
 
 
 def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
