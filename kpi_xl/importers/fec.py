@@ -409,10 +409,16 @@ def _by_account(
     n_accounts = len(account_names)
     base = int(months.min())
     key = ((months - base) * n_accounts + accounts.cat.codes.to_numpy()) * 2 + opening
-    codes, uniques = pd.factorize(key, sort=True)
-    sums_debit = np.bincount(codes, weights=debit, minlength=len(uniques))
-    sums_credit = np.bincount(codes, weights=credit, minlength=len(uniques))
-    uniques = np.asarray(uniques, dtype=np.int64)
+    size = int(key.max()) + 1
+    if size <= 4 * len(key) + 1000:  # keys index a small table: no hashing of a million keys
+        uniques = np.flatnonzero(np.bincount(key, minlength=size))
+        sums_debit = np.bincount(key, weights=debit, minlength=size)[uniques]
+        sums_credit = np.bincount(key, weights=credit, minlength=size)[uniques]
+    else:
+        codes, found = pd.factorize(key, sort=True)
+        sums_debit = np.bincount(codes, weights=debit, minlength=len(found))
+        sums_credit = np.bincount(codes, weights=credit, minlength=len(found))
+        uniques = np.asarray(found, dtype=np.int64)
     month_num = uniques // 2 // n_accounts + base
     table = pd.DataFrame(
         {
