@@ -114,3 +114,15 @@ def test_fill_and_refresh_stop_at_the_last_closed_month(
     assert not any("left out" in w for w in refreshed.warnings)
     assert main(["refresh", str(out), "--from", str(folder)]) == 0
     assert "warnings above" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("lang", "label"), [("fr", "Tendance 13 mois"), ("en", "13-month trend")])
+def test_the_dashboard_trend_header_says_the_exercise_length(
+    tmp_path: Path, lang: str, label: str
+) -> None:
+    from kpi_xl.workbook.template.builder import build_workbook
+    from kpi_xl.workbook.template.layout import DASH_COL_TREND, DASH_ROW_HEADER, Sheets
+
+    path = build_workbook(tmp_path / "t.xlsx", lang, n_months=13)
+    sheet = openpyxl.load_workbook(path)[Sheets.for_lang(lang).dashboard]
+    assert sheet.cell(DASH_ROW_HEADER + 1, DASH_COL_TREND + 1).value == label
