@@ -196,8 +196,11 @@ def run_client(job: Job) -> ClientResult:
             return ClientResult(name, "skipped", _text(lang, "à jour", "up to date"), job.output,
                                 lang=lang)  # fmt: skip
         company = config.company or readable(job.client.name)
+        refreshed = job.output.exists() and not job.rebuild
         result = _write_report(job, tpl_path, company)
-        warnings = [printable(w) for w in report_warnings(result)] + _new_year(result, lang)
+        warnings = [printable(w) for w in report_warnings(result)]
+        if refreshed:  # a new report names the later months itself (importers.period)
+            warnings += _new_year(result, lang)
         if job.pdf:
             warnings += _pdf(job, lang)
         status: Status = WITH_WARNINGS if warnings else "ok"

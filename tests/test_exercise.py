@@ -278,6 +278,21 @@ def test_a_fec_lagging_the_orders_stops_at_its_last_closed_month(tmp_path: Path)
     assert 'until = "2023-10"' in warning
 
 
+def test_orders_after_a_closed_exercise_are_named_with_the_option_that_reports_them(
+    tmp_path: Path,
+) -> None:
+    lines, revenue = monthly_sales("2023-01", 12)
+    write_fec(tmp_path, "123456789FEC20231231.txt", lines)
+    write_woo(tmp_path, {"2024-01": 500.0, "2024-03": 700.0})
+    period = report_period(read_exports(tmp_path))
+    assert period.table["revenue"].tolist() == revenue  # the FEC's exercise, 2023
+    (warning,) = period.warnings
+    assert warning.startswith("2024-01 to 2024-03 (orders) left out")
+    assert "ends 2023-12" in warning and "--until 2024-03" in warning
+    later = report_period(read_exports(tmp_path), until=month("2024-03"))
+    assert later.table.loc[month("2024-03"), "revenue"] == 700.0 and later.warnings == []
+
+
 def test_until_includes_the_later_months(tmp_path: Path) -> None:
     lagging(tmp_path)
     period = report_period(read_exports(tmp_path), until=month("2023-10"))

@@ -80,6 +80,8 @@ def report_period(
     table = _table(exports.monthly, index)
     if latest is not None:
         notes.extend(_cut_after(table, exports, latest, until is not None))
+    if months is None and year is None and until is None:
+        notes.extend(_after_the_exercise(exports, table))
     notes.extend(_fec_left_out(exports, table, latest))
     origins = None
     if exports.origins is not None:
@@ -186,6 +188,31 @@ def _cut_after(
     return [
         f"{listed} ({sources}) left out of the KPIs: {why}; to include them, run with "
         f'--until {last:%Y-%m} or set until = "{last:%Y-%m}" in kpi_xl.toml'
+    ]
+
+
+def _after_the_exercise(exports: Exports, table: pd.DataFrame) -> list[str]:
+    """Months of other sources after the exercise shown (no FEC for them yet): named, with
+    the option that reports them, since the report silently stops at the exercise's end."""
+    if not exports.exercises or table.empty:
+        return []
+    end = pd.Timestamp(table.index.max())
+    given = [i for i in INPUT_IDS if not i.endswith("_prev_year")]
+    later = exports.monthly.reindex(columns=given)
+    later = later[later.index > end].dropna(how="all")
+    if later.empty:
+        return []
+    months = list(pd.DatetimeIndex(later.index))
+    first, last = months[0], months[-1]
+    sources = "figures"
+    if exports.origins is not None:  # the exports' own figures, not last year's shifted on
+        cells = exports.origins.reindex(index=months, columns=given).to_numpy(dtype=object)
+        sources = ", ".join(sorted({str(c) for c in cells.ravel() if isinstance(c, str)}))
+    return [
+        f"{first:%Y-%m} to {last:%Y-%m} ({sources or 'figures'}) left out: they come "
+        f"after the exercise shown, which ends {end:%Y-%m}, and no FEC covers them yet; for a "
+        f'report of those months, run with --until {last:%Y-%m} or set until = "{last:%Y-%m}" '
+        "in kpi_xl.toml"
     ]
 
 
