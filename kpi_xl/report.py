@@ -227,8 +227,9 @@ def refresh_report(
         opened = Workbook(Path(workbook))
         months = opened.months()
         config, exports = load_inputs(exports_dir, config_path)
-        found = client_id(exports, company_name(config, company))
-        owner = check_owner(Path(workbook), opened.client_id(), found, force)
+        name = company_name(config, company)
+        owner = check_owner(Path(workbook), opened.client_id(), client_id(exports, name), force,
+                            name)  # fmt: skip
         period = period_of(exports, config, until=until, months=[pd.Timestamp(m) for m in months])
         table = period.table
         _check_has_data(table, exports, Path(exports_dir))
