@@ -126,3 +126,25 @@ def test_the_dashboard_trend_header_says_the_exercise_length(
     path = build_workbook(tmp_path / "t.xlsx", lang, n_months=13)
     sheet = openpyxl.load_workbook(path)[Sheets.for_lang(lang).dashboard]
     assert sheet.cell(DASH_ROW_HEADER + 1, DASH_COL_TREND + 1).value == label
+
+
+def test_until_past_every_export_is_an_error_not_an_empty_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines, _ = monthly_sales("2022-04", 13)
+    write_fec(tmp_path / "in", "123456789FEC20230430.txt", lines)
+    out = tmp_path / "r.xlsx"
+    code = main(["fill", "--from", str(tmp_path / "in"), "--out", str(out), "--until", "2025-06"])
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err
+    assert "no figure for the fiscal year 2023-05 to 2024-04" in err and "--until" in err
+
+
+def test_months_left_out_name_the_exports_not_last_year_shifted_on(tmp_path: Path) -> None:
+    from kpi_xl import sample_data
+
+    sample_data.write_sample_exports(tmp_path / "in", sample_data.Company(scale=0.05))
+    result = fill_report(tmp_path / "in", tmp_path / "r.xlsx", templates.template_path("en"),
+                         until="2025-06")  # fmt: skip
+    (cut,) = [w for w in result.warnings if "left out of the KPIs" in w]
+    assert cut.startswith("2025-07, 2025-08, 2025-09 (analytics, fec, manual, orders, survey)")

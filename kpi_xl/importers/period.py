@@ -204,12 +204,8 @@ def _after_the_exercise(exports: Exports, table: pd.DataFrame) -> list[str]:
         return []
     months = list(pd.DatetimeIndex(later.index))
     first, last = months[0], months[-1]
-    sources = "figures"
-    if exports.origins is not None:  # the exports' own figures, not last year's shifted on
-        cells = exports.origins.reindex(index=months, columns=given).to_numpy(dtype=object)
-        sources = ", ".join(sorted({str(c) for c in cells.ravel() if isinstance(c, str)}))
     return [
-        f"{first:%Y-%m} to {last:%Y-%m} ({sources or 'figures'}) left out: they come "
+        f"{first:%Y-%m} to {last:%Y-%m} ({_sources_of(exports, months)}) left out: they come "
         f"after the exercise shown, which ends {end:%Y-%m}, and no FEC covers them yet; for a "
         f'report of those months, run with --until {last:%Y-%m} or set until = "{last:%Y-%m}" '
         "in kpi_xl.toml"
@@ -217,9 +213,11 @@ def _after_the_exercise(exports: Exports, table: pd.DataFrame) -> list[str]:
 
 
 def _sources_of(exports: Exports, months: list[pd.Timestamp]) -> str:
+    """The sources of the exports' own figures in ``months`` (not last year's shifted on)."""
     if exports.origins is None:
         return "figures"
-    cells = exports.origins.reindex(months).to_numpy(dtype=object).ravel()
+    own = [c for c in exports.origins.columns if not str(c).endswith("_prev_year")]
+    cells = exports.origins.reindex(index=months, columns=own).to_numpy(dtype=object).ravel()
     found = {str(c) for c in cells if isinstance(c, str)}
     return ", ".join(sorted(found)) or "figures"
 
