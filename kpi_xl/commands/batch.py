@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi_xl.commands import LANGS, SUMMARIES
+from kpi_xl.commands import LANGS, SUMMARIES, add_pdf
 
 if TYPE_CHECKING:  # imported in run: 'batch --help' must not load the workbook code
     from rich.table import Table
@@ -59,9 +59,7 @@ def register(sub: Any) -> None:
                    help="every report's last month (default: each client's last closed month)")  # fmt: skip
     p.add_argument("--rebuild", action="store_true",
                    help="start every report again from the template (the old one kept as .bak)")  # fmt: skip
-    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"),
-                   metavar="all",
-                   help="also write each report's PDF: the dashboard (--pdf all: every sheet)")  # fmt: skip
+    add_pdf(p, "also write each report's PDF")
     p.set_defaults(func=run)
 
 

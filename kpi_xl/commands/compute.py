@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi_xl.commands import LANGS, SUMMARIES
+from kpi_xl.commands import LANGS, SUMMARIES, add_until
 
 if TYPE_CHECKING:  # imported where used: 'compute --help' must not load pandas
     import pandas as pd
@@ -73,12 +73,7 @@ def register(sub: Any) -> None:
         metavar="YYYY",
         help="the fiscal year starting in YYYY (default: the latest with data)",
     )
-    p.add_argument(
-        "--until",
-        metavar="YYYY-MM",
-        help="the last month to show (default: the FEC's last month with P&L entries, "
-        "else the last month with data)",
-    )
+    add_until(p, "the last month to show")
     p.add_argument(
         "--format",
         choices=("table", "csv", "csv-fr", "json"),

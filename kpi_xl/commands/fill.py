@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi_xl.commands import LANGS, SUMMARIES
+from kpi_xl.commands import LANGS, SUMMARIES, add_pdf, add_until
 
 if TYPE_CHECKING:  # imported in run: 'fill --help' must not load the workbook code
     from kpi_xl.report import ReportResult
@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # imported in run: 'fill --help' must not load the workbook c
 HELP = SUMMARIES["fill"]
 DESCRIPTION = """\
 Read the exports of a folder (FEC, orders, analytics, ad spend, NPS survey,
-manual CSV), cut the fiscal year's 12 months, and write a new KPI workbook:
+manual CSV), take the months of the exercise (the FEC's, 1 to 24 months;
+else the fiscal year's 12), and write a new KPI workbook:
 the Settings sheet gets the company, fiscal year start and targets of the
 config (kpi_xl.toml in the folder, or --config), the Inputs sheet gets the
 monthly figures, and every formula carries its computed value so the report
@@ -49,12 +50,8 @@ def register(sub: Any) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--company", metavar="NAME", help="company name for the Settings sheet")
-    p.add_argument("--until", metavar="YYYY-MM",
-                   help="the report's last month (default: the FEC's last month with P&L "
-                   "entries, else the last month with data)")  # fmt: skip
-    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"), metavar="all",
-                   help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
-                   "sheet), with LibreOffice")  # fmt: skip
+    add_until(p)
+    add_pdf(p)
     p.set_defaults(func=run)
 
 

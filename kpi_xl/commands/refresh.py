@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kpi_xl.commands import SUMMARIES
+from kpi_xl.commands import SUMMARIES, add_pdf, add_until
 
 HELP = SUMMARIES["refresh"]
 DESCRIPTION = """\
@@ -39,12 +39,8 @@ def register(sub: Any) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--no-backup", action="store_true", help="do not keep WORKBOOK.bak")
-    p.add_argument("--until", metavar="YYYY-MM",
-                   help="the last month to write (default: the FEC's last month with P&L "
-                   "entries, else the last month with data)")  # fmt: skip
-    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"), metavar="all",
-                   help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
-                   "sheet), with LibreOffice")  # fmt: skip
+    add_until(p, "the last month to write")
+    add_pdf(p)
     p.add_argument("--force", action="store_true",
                    help="refresh even with another company's exports (SIREN or name)")  # fmt: skip
     p.set_defaults(func=run)
