@@ -166,6 +166,15 @@ def test_kpi_detail_in_french_translates_units_and_missing_targets(capsys):
     assert "3,5 %" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_kpi_detail_shows_in_both_languages(lang, capsys):
+    from kpi_xl import catalog
+
+    for kpi in catalog.KPIS:  # every unit has its words (a new unit once crashed this)
+        assert main(["kpis", "--kpi", kpi.id, "--lang", lang]) == 0, kpi.id
+        _fits(capsys.readouterr().out)
+
+
 @pytest.mark.parametrize(("lang", "sep", "target"), [("fr", ";", "3,5 %"), ("en", ",", "3.5 %")])
 def test_kpis_csv_follows_the_language_conventions(lang, sep, target, capsys):
     assert main(["kpis", "--format", "csv", "--lang", lang]) == 0
