@@ -55,11 +55,16 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def describe(result: ReportResult, out: Path) -> str:
-    """A short account of what was written, for the terminal."""
+def describe(result: ReportResult, out: Path, lang: str = "en") -> str:
+    """A short account of what was written, for the terminal, in ``lang``."""
     months = result.summary.months
-    span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
     files = ", ".join(s.path.name for s in result.exports.sources)
+    if lang == "fr":
+        span = (
+            f"{months[0]:%Y-%m} à {months[-1]:%Y-%m}" if months else "aucun mois avec des données"
+        )
+        return f"{out} : {len(months)} mois remplis ({span}) depuis {files}"
+    span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
     return f"{out}: {len(months)} months filled ({span}) from {files}"
 
 
@@ -70,10 +75,18 @@ def print_warnings(warnings: list[str]) -> None:
     sys.stderr.flush()
 
 
-def warned(warnings: list[str]) -> str:
-    """The success line's reminder of the warnings printed above it."""
-    count = len(warnings)
-    return f" ({count} warning{'s' if count > 1 else ''} above)" if count else ""
+def warned(warnings: list[str], lang: str = "en") -> str:
+    """The success line's reminder of the warnings printed above it.
+
+    >>> warned(["a", "b"], "fr"), warned(["a"]), warned([])
+    (' (2 avertissements ci-dessus)', ' (1 warning above)', '')
+    """
+    count, plural = len(warnings), "s" if len(warnings) > 1 else ""
+    if not count:
+        return ""
+    if lang == "fr":
+        return f" ({count} avertissement{plural} ci-dessus)"
+    return f" ({count} warning{plural} above)"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     from kpi_xl.workbook.template.templates import template_path
 
     config = load_config(args.config or find_config(args.source))
-    template = args.template or template_path(args.lang or config.language)
+    lang = args.lang or config.language
+    template = args.template or template_path(lang)
     out, note = report_path(Path(args.out), Path(args.source).resolve().name, template)
     if note is not None:  # --out names a folder: the report goes inside (docs/batch.md)
         print(f"note: {note}", file=sys.stderr)
@@ -93,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     result = fill_report(args.source, out, template, year=args.year, config_path=args.config,
                          company=args.company, until=args.until)  # fmt: skip
     print_warnings(result.warnings)
-    print(describe(result, out) + warned(result.warnings))
+    print(describe(result, out, lang) + warned(result.warnings, lang))
     if args.pdf:
         print(f"PDF: {write_pdf(out, args.pdf)}")
     return 0
