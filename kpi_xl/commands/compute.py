@@ -124,8 +124,7 @@ def run(args: argparse.Namespace) -> int:
     _check_has_data(period.table, exports, folder)
     inputs = period.inputs
     result = compute_kpis(inputs)
-    start = exports.fiscal_start_month(config.fiscal_year_start_month)
-    previous = prev_year_columns(exports.monthly, pd.DatetimeIndex(inputs.index), start)
+    previous = prev_year_columns(exports.monthly, pd.DatetimeIndex(inputs.index))
     if args.format in ("csv", "csv-fr"):
         _write_csv(inputs, result, french=args.format == "csv-fr", extra=previous)
     elif args.format == "json":

@@ -287,8 +287,10 @@ def _assemble(got: _Collected, config: Config) -> Exports:
             track.mark(name)
     out["revenue_prev_year"] = out["revenue_prev_year"].fillna(_year_before(out["revenue"]))
     track.mark("revenue one year earlier")
-    for column in ledger.PREV_YEAR_COLUMNS:  # the FEC's cascade, one year earlier
-        out[f"{column}_prev_year"] = out[f"{column}_prev_year"].fillna(_year_before(out[column]))
+    own = _same_exercise(out.index, [e for e, _ in got.exercises])
+    for column in ledger.PREV_YEAR_COLUMNS:  # the FEC's cascade, one exercise earlier
+        earlier = _year_before(out[column]).mask(own)
+        out[f"{column}_prev_year"] = out[f"{column}_prev_year"].fillna(earlier)
     track.mark("FEC one exercise earlier")
     comments = pd.concat(got.comments, ignore_index=True) if got.comments else None
     exercises = sorted((e for e, _ in got.exercises), key=lambda e: e.start)
@@ -422,6 +424,25 @@ def _fill_analytics(
         out.loc[order_part.index, "conversions"] = order_part["orders"]
         return "orders"
     return "analytics"
+
+
+def _same_exercise(months: pd.Index, exercises: list[Exercise]) -> np.ndarray:
+    """Months whose month one year earlier is in their own exercise (the 13th month on of a
+    long first exercise): that month is not "N-1", whose figures come from the exercise before.
+
+    >>> from kpi_xl.importers.exercise import Exercise
+    >>> first = Exercise("F", pd.Timestamp("2022-04-01"), pd.Timestamp("2023-05-01"),
+    ...                  pd.DatetimeIndex([]))
+    >>> months = pd.date_range("2023-03-01", periods=4, freq="MS")
+    >>> _same_exercise(months, [first]).tolist()
+    [False, True, True, False]
+    """
+    index = pd.DatetimeIndex(months)
+    before = index - pd.DateOffset(years=1)
+    same = np.zeros(len(index), dtype=bool)
+    for e in exercises:
+        same |= (index >= e.start) & (index <= e.end) & (before >= e.start)
+    return same
 
 
 def _year_before(revenue: pd.Series) -> pd.Series:
