@@ -117,6 +117,9 @@ def test_compute_shows_the_thirteen_months(
     assert document["exercise"]["months"] == 13
     assert any("2022-09-30" in w for w in document["warnings"])
     assert "2022-09-30" in captured.err  # and on stderr, before the output
+    # April 2023 against April 2022 is the exercise against itself: no N-1, no growth
+    assert document["months"][-1]["revenue_prev_year"] is None
+    assert document["ytd"]["revenue_growth"] is None
 
 
 # ------------------------------------------------------------------ the file name disagrees

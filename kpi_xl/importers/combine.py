@@ -285,11 +285,13 @@ def _assemble(got: _Collected, config: Config) -> Exports:
         if part is not None:
             out.update(part.reindex(out.index)[[c for c in part.columns if c in out.columns]])
             track.mark(name)
-    out["revenue_prev_year"] = out["revenue_prev_year"].fillna(_year_before(out["revenue"]))
+    exercises = [e for e, _ in got.exercises]
+    out["revenue_prev_year"] = out["revenue_prev_year"].fillna(
+        year_before(out["revenue"], exercises)
+    )
     track.mark("revenue one year earlier")
-    own = _same_exercise(out.index, [e for e, _ in got.exercises])
     for column in ledger.PREV_YEAR_COLUMNS:  # the FEC's cascade, one exercise earlier
-        earlier = _year_before(out[column]).mask(own)
+        earlier = year_before(out[column], exercises)
         out[f"{column}_prev_year"] = out[f"{column}_prev_year"].fillna(earlier)
     track.mark("FEC one exercise earlier")
     comments = pd.concat(got.comments, ignore_index=True) if got.comments else None
@@ -445,11 +447,13 @@ def _same_exercise(months: pd.Index, exercises: list[Exercise]) -> np.ndarray:
     return same
 
 
-def _year_before(revenue: pd.Series) -> pd.Series:
-    """Each month's revenue of the same month one year earlier."""
-    earlier = revenue.copy()
+def year_before(values: pd.Series, exercises: list[Exercise] | None = None) -> pd.Series:
+    """Each month's value of the same month one year earlier; none where that month is in
+    the same FEC exercise (see :func:`_same_exercise`)."""
+    earlier = values.copy()
     earlier.index = earlier.index + pd.DateOffset(years=1)
-    return earlier.reindex(revenue.index)
+    earlier = earlier[~earlier.index.duplicated()].reindex(values.index)
+    return earlier.mask(_same_exercise(values.index, exercises or []))
 
 
 def fiscal_year_table(
@@ -475,6 +479,6 @@ def fiscal_year_table(
     table = monthly.reindex(months)
     if "revenue" in monthly and "revenue_prev_year" in table:
         table["revenue_prev_year"] = table["revenue_prev_year"].fillna(
-            _year_before(monthly["revenue"]).reindex(months)
+            year_before(monthly["revenue"]).reindex(months)
         )
     return table.astype(np.float64)

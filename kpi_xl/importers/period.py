@@ -23,7 +23,7 @@ import pandas as pd
 from kpi_xl.config import parse_month
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers.base import INPUT_IDS, month_index
-from kpi_xl.importers.combine import Exports, fiscal_year_table
+from kpi_xl.importers.combine import Exports, fiscal_year_table, year_before
 from kpi_xl.importers.exercise import Exercise
 
 
@@ -77,7 +77,7 @@ def report_period(
         base = fiscal_year_table(exports.monthly, _year_of(latest, year, start_month or 1),
                                  start_month or 1)  # fmt: skip
         index = pd.DatetimeIndex(base.index)
-    table = _table(exports.monthly, index)
+    table = _table(exports.monthly, index, exports.exercises)
     if latest is not None:
         notes.extend(_cut_after(table, exports, latest, until is not None))
     if months is None and year is None and until is None:
@@ -153,15 +153,14 @@ def _shown_months(exercise: Exercise, exercises: list[Exercise]) -> pd.DatetimeI
     return pd.date_range(exercise.start, end, freq="MS", name="month")
 
 
-def _table(monthly: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:
+def _table(
+    monthly: pd.DataFrame, index: pd.DatetimeIndex, exercises: list[Exercise]
+) -> pd.DataFrame:
     months = month_index(index)
     table = monthly.reindex(months)
     if "revenue" in monthly and "revenue_prev_year" in table:
-        earlier = monthly["revenue"].copy()
-        earlier.index = earlier.index + pd.DateOffset(years=1)
-        table["revenue_prev_year"] = table["revenue_prev_year"].fillna(
-            earlier[~earlier.index.duplicated()].reindex(months)
-        )
+        earlier = year_before(monthly["revenue"], exercises)
+        table["revenue_prev_year"] = table["revenue_prev_year"].fillna(earlier.reindex(months))
     return table.astype(np.float64)
 
 
