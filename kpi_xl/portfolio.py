@@ -236,7 +236,7 @@ class _Sheet:
     def _layout(self, columns: int) -> None:
         ws, last = self.ws, max(len(self.rows), 1)
         ws.set_column(0, 0, 28)
-        ws.set_column(1, 1, 14)
+        ws.set_column(1, 1, 22)  # "ok, avec avertissements"
         ws.set_column(2, 3, 16)
         ws.set_column(4, 3 + 2 * len(self.kpis), 13)
         ws.set_column(columns - 3, columns - 3, 10)
