@@ -1,31 +1,33 @@
-"""Benchmark: the FEC reader against a bare ``pandas.read_csv`` of the same file.
+"""Benchmark: the FEC reader against a polars script computing the same monthly figures.
 
-Generates a 1,000,000-line FEC (about 160 MB, 18 columns, UTF-8 with BOM,
-``\\r\\n`` line ends, a trailing tab, space-padded journal codes, zero-padded
-amounts) into a temporary folder, then times, each in a fresh subprocess so
-that peak memory is measured cleanly (``ru_maxrss``):
+Generates two 1,000,000-line FECs (about 160 MB, 18 columns, UTF-8 with BOM,
+``\\r\\n`` line ends, a trailing tab, space-padded journal codes) into a
+temporary folder: one with clean amounts (``0000000069,60``), one with messy
+ones (``1 234,56`` and ``123,45-``, as old accounting tools write them).  For
+each file, runs in fresh subprocesses, interleaved (``--repeat`` pairs):
 
-* the bare parse: ``pandas.read_csv(path, sep="\\t", dtype=str)``;
-* ``kpi_xl.importers.fec.read_fec(path)``: the file to monthly figures, with
-  every tolerance of the reader kept.
+* kpi_xl: ``read_fec(path)``, every tolerance of the reader kept;
+* polars: ``bench/baseline_polars.py``'s ``fec_monthly(path)``, which reads
+  the five needed columns and computes the same monthly figures.
 
-Prints both times (best of ``--repeat``), the ratio (target <= 0.75) and the
-peak memory of each against the file size (target < 2.5x).  Run with
-``python bench/bench_fec.py [--lines N] [--repeat R]``; not a pytest test.
+Asserts both sides computed the same figures, then prints the median time of
+the work (imports excluded on both sides: pandas, polars and kpi_xl are
+imported before the clock starts), the spread, the ratio of medians (targets:
+clean <= 1.0x, messy <= 1.5x) and each side's peak memory against the file
+size (target <= 3x).  Needs polars (``pip install polars`` or ``pip install
+'.[bench]'``).  Run with ``python bench/bench_fec.py [--lines N] [--repeat R]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from paired import check_polars, interleaved, report
 
 HEADER = (
     "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"
@@ -48,14 +50,29 @@ ACCOUNTS = [
 JOURNALS = [("VEN ", "Ventes"), ("ACH ", "Achats"), ("BQ  ", "Banque"), ("OD  ", "Opérations")]
 
 
-def generate(path: Path, lines: int, seed: int = 7) -> None:
-    """Write a balanced FEC of ``lines`` entry lines (pairs debit/credit)."""
+def clean_amount(cents: int) -> str:
+    return f"{cents // 100:010d},{cents % 100:02d}"
+
+
+def messy_amount(cents: int) -> str:
+    """``1 234,56``: a space as thousands mark (no padding)."""
+    return f"{cents // 100:,d},{cents % 100:02d}".replace(",", " ", 1 if cents >= 100_000 else 0)
+
+
+def generate(path: Path, lines: int, messy: bool, seed: int = 7) -> None:
+    """Write a balanced FEC of ``lines`` entry lines (pairs debit/credit).
+
+    In the messy file every amount is written without padding and with a
+    thousands space, and every fifth pair is a correction written with a
+    trailing minus on the other side (``123,45-``), which keeps it balanced.
+    """
     rng = np.random.default_rng(seed)
     days = rng.integers(0, 365, size=lines // 2)
     cents = rng.integers(100, 500_000, size=lines // 2)
     acc = rng.integers(0, len(ACCOUNTS), size=lines // 2)
     jour = rng.integers(0, len(JOURNALS), size=lines // 2)
     start = np.datetime64("2024-01-01")
+    zero = "0,00" if messy else "0000000000,00"
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
         out.write(HEADER + "\r\n")
         chunk: list[str] = []
@@ -63,12 +80,16 @@ def generate(path: Path, lines: int, seed: int = 7) -> None:
             date = str(start + days[i]).replace("-", "")
             code, jlib = JOURNALS[jour[i]]
             num, lib = ACCOUNTS[acc[i]]
-            amount = f"{cents[i] // 100:010d},{cents[i] % 100:02d}"
+            amount = messy_amount(int(cents[i])) if messy else clean_amount(int(cents[i]))
             common = f"{code}\t{jlib}\t{i + 1}\t{date}\t"
             tail = f"\tFA{i:07d}\t{date}\tFacture client n°{i} réf. commande été\t"
             end = "\t\t\t20250115\t\t\t\r\n"
-            chunk.append(f"{common}{num}\t{lib}\t\t{tail}{amount}\t0000000000,00{end}")
-            chunk.append(f"{common}512000\tBanque\t\t{tail}0000000000,00\t{amount}{end}")
+            if messy and i % 5 == 0:  # the sides swapped, the sign written last
+                chunk.append(f"{common}{num}\t{lib}\t\t{tail}{zero}\t{amount}-{end}")
+                chunk.append(f"{common}512000\tBanque\t\t{tail}{amount}-\t{zero}{end}")
+            else:
+                chunk.append(f"{common}{num}\t{lib}\t\t{tail}{amount}\t{zero}{end}")
+                chunk.append(f"{common}512000\tBanque\t\t{tail}{zero}\t{amount}{end}")
             if len(chunk) >= 20_000:
                 out.write("".join(chunk))
                 chunk.clear()
@@ -77,67 +98,54 @@ def generate(path: Path, lines: int, seed: int = 7) -> None:
 
 CHILD = r"""
 import json, resource, sys, time
-import pandas as pd
+import pandas as pd, polars
+sys.path.insert(0, "bench")
+from baseline_polars import FEC_FIGURES, fec_monthly
 from kpi_xl.importers.fec import read_fec
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-path, what = sys.argv[1], sys.argv[2]
+path, side = sys.argv[1], sys.argv[2]
 start = time.perf_counter()
-if what == "bare":
-    frame = pd.read_csv(path, sep="\t", dtype=str)
-    rows = len(frame)
+if side == "polars":
+    figures = fec_monthly(path)
 else:
-    result = read_fec(path)
-    rows = result.source.rows
+    monthly = read_fec(path).monthly
+    figures = {name: monthly[name].tolist() for name in FEC_FIGURES}
 elapsed = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_kib": peak, "base_kib": base, "rows": rows}))
+print(json.dumps({"seconds": elapsed, "peak_kib": peak, "figures": figures}))
 """
 
 
-def measure(path: Path, what: str) -> dict[str, float]:
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), what],
-        capture_output=True,
-        text=True,
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-    )
-    if done.returncode:
-        raise SystemExit(f"{what} failed:\n{done.stderr}")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+def same_figures(runs: dict[str, list[dict]]) -> None:
+    """Both sides computed the same monthly figures (to the cent)."""
+    ours, theirs = (runs[side][0]["figures"] for side in runs)
+    for name, values in ours.items():
+        assert np.allclose(values, theirs[name], rtol=1e-9, atol=0.005), name
+    assert len(ours["revenue"]) == 12 and abs(sum(ours["revenue"])) > 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    check_polars()
+    targets = {"clean": 1.0, "messy": 1.5}
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "FEC-bench.txt"
-        start = time.perf_counter()
-        generate(path, args.lines)
-        size = path.stat().st_size
-        print(
-            f"generated {args.lines:,} lines, {size / 2**20:,.1f} MiB "
-            f"in {time.perf_counter() - start:.1f} s"
-        )
-        runs: dict[str, list[dict[str, float]]] = {"bare": [], "read_fec": []}
-        for _ in range(args.repeat):
-            for what, results in runs.items():
-                results.append(measure(path, what))
-        best = {what: min(r["seconds"] for r in results) for what, results in runs.items()}
-        for what, results in runs.items():
-            peak = max(r["peak_kib"] for r in results) * 1024
-            base = min(r["base_kib"] for r in results) * 1024
+        for kind, target in targets.items():
+            path = Path(folder) / f"FEC-{kind}.txt"
+            start = time.perf_counter()
+            generate(path, args.lines, messy=kind == "messy")
+            size = path.stat().st_size
             print(
-                f"{what:>9}: {best[what]:6.2f} s (best of {args.repeat}), peak RSS "
-                f"{peak / 2**20:,.0f} MiB = {peak / size:.2f}x the file "
-                f"({(peak - base) / 2**20:,.0f} MiB above the interpreter with pandas "
-                f"= {(peak - base) / size:.2f}x)"
+                f"FEC {kind} amounts: {args.lines:,} lines, {size / 2**20:,.1f} MiB "
+                f"(generated in {time.perf_counter() - start:.1f} s)"
             )
-        ratio = best["read_fec"] / best["bare"]
-        print(f"ratio read_fec / bare parse: {ratio:.2f}x (target <= 0.75x)")
+            sides = {"kpi_xl": (str(path), "kpi_xl"), "polars": (str(path), "polars")}
+            runs = interleaved(sides, CHILD, args.repeat)
+            same_figures(runs)
+            print("  same monthly figures on both sides: yes")
+            report(f"FEC {kind}", runs, size, target)
+            path.unlink()
     return 0
 
 

@@ -64,6 +64,7 @@ Account lists are prefixes: ``"623"`` matches 6231, 6234000... .
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import math
 import re
 import tomllib
@@ -195,6 +196,17 @@ def parse_month(text: str) -> tuple[int, int] | None:
     return int(found[1]), int(found[2])
 
 
+def _date_format_works(fmt: str) -> bool:
+    """A format with a date code that reads back the dates it writes ('%Q' does not)."""
+    if "%" not in fmt:
+        return False
+    sample = dt.datetime(2025, 1, 31)
+    try:
+        return dt.datetime.strptime(sample.strftime(fmt), fmt).year in (1900, 2025)
+    except ValueError:
+        return False
+
+
 def find_config(folder: Path) -> Path | None:
     """The ``kpi_xl.toml`` of an exports folder, if there is one."""
     candidate = Path(folder) / CONFIG_NAME
@@ -228,6 +240,27 @@ class _Reader:
             f"{problem} {key!r}",
             value=None if value is None else str(value),  # InputFileError quotes it
             expected=expected or None,
+            hint="see the schema in docs/importers.md",
+        )
+
+    def located(self, key: str, problem: str, value: str, expected: str) -> NoReturn:
+        """Like :meth:`error`, with the line of the key in the file (``[csv]`` values)."""
+        section, name = key.split(".")
+        line, inside = None, False
+        text = self.path.read_text(encoding="utf-8-sig").splitlines()
+        for number, raw in enumerate(text, start=1):
+            stripped = raw.strip()
+            if stripped.startswith("["):
+                inside = stripped == f"[{section}]"
+            elif inside and stripped.split("=")[0].strip() == name:
+                line = number
+        raise InputFileError(
+            self.path,
+            f"{problem} {key!r}",
+            line=line,
+            column=name,
+            value=value,
+            expected=expected,
             hint="see the schema in docs/importers.md",
         )
 
@@ -294,13 +327,18 @@ class _Reader:
             self.error(key, "bad value for", value, 'one of ",", ";", "\\t", "|"')
         if key == "csv.decimal" and value not in (",", "."):
             self.error(key, "bad value for", value, '"," or "."')
-        if key == "csv.date_format" and "%" not in value:
-            self.error(key, "bad value for", value, 'a format such as "%d/%m/%Y" (strftime codes)')
+        if key == "csv.date_format" and not _date_format_works(value):
+            self.located(
+                key, "bad value for", value, 'a format such as "%d/%m/%Y" (strftime codes)'
+            )
         if key == "csv.encoding":
             try:
-                codecs.lookup(value)
+                # rot13 or base64 are codecs but not text encodings: bytes.decode refuses them.
+                known = codecs.lookup(value)._is_text_encoding
             except LookupError:
-                self.error(key, "unknown encoding in", value, "e.g. utf-8, cp1252, iso-8859-15")
+                known = False
+            if not known:
+                self.located(key, "unknown encoding in", value, "e.g. utf-8, cp1252, iso-8859-15")
         return value if key == "csv.delimiter" else value.strip()
 
     def month(self, key: str, value: Any) -> str:

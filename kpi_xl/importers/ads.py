@@ -33,6 +33,7 @@ def _prefixed_column(table: Table, prefixes: tuple[str, ...]) -> str:
     for column in table.data.columns:
         name = normalise(column)
         if any(name == p or name.startswith(p + " (") for p in prefixes):
+            table.check_unique(name)
             return str(column)
     table.missing(prefixes)
 
@@ -60,4 +61,4 @@ def read_ads(path: Path, config: Config | None = None) -> AdsResult:
     monthly = monthly_sum({"ad_spend": amounts}, months_of(table, day, config, rows))
     first, last = span(monthly)
     source = SourceFile(Path(path), kind, len(rows), first, last, table.encoding)
-    return AdsResult(monthly, source)
+    return AdsResult(monthly, source, list(table.warnings))

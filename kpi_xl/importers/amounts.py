@@ -10,6 +10,7 @@ from the values that can only be read one way).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -23,6 +24,8 @@ Fail = Callable[[int, str, str], NoReturn]
 _NOISE = r"[\s\u00a0\u202f€$£']|(?i:eur)"
 AMOUNT_EXPECTED = "an amount such as 1234,56 or -1 234.56"
 COUNT_EXPECTED = "a whole number of 0 or more"
+_PLAIN = re.compile(r"-?\d+(?:[.,]\d{1,2})?\Z")
+_LOOP_MAX = 20_000
 
 
 def detect_decimal(bodies: pd.Series, default: str) -> str:
@@ -77,6 +80,9 @@ def parse_amounts(
     [1234.5, -123.45, -2.5, nan, 69.6]
     """
     text = values.astype(object).where(values.notna(), "").astype(str)
+    quick = _plain_numbers(text)
+    if quick is not None:
+        return quick
     clean = text.str.replace(_NOISE, "", regex=True)
     paren = clean.str.startswith("(") & clean.str.endswith(")")
     lead = clean.str.startswith("-")
@@ -93,6 +99,29 @@ def parse_amounts(
         pos = int(np.flatnonzero(bad)[0])
         fail(pos, str(text.iloc[pos]), COUNT_EXPECTED if integers else AMOUNT_EXPECTED)
     return result * sign
+
+
+def _plain_numbers(text: pd.Series) -> npt.NDArray[np.float64] | None:
+    """The values when all are plain (``56.00``, ``-3,5``, ``12``, or empty), else None.
+
+    Such a value reads the same whatever the column's decimal mark (one or two
+    digits after the separator), so the full parser, a score of vectorised
+    text operations with a fixed cost each, is not needed: most columns of
+    most exports are plain.
+    """
+    if len(text) <= _LOOP_MAX:  # a Python loop beats pandas' fixed costs on small columns
+        out = np.full(len(text), np.nan)
+        for i, value in enumerate(text.tolist()):
+            if value:
+                if _PLAIN.match(value) is None:
+                    return None
+                out[i] = float(value.replace(",", "."))
+        return out
+    plain = text.str.fullmatch(_PLAIN.pattern) | (text == "")
+    if not plain.all():
+        return None
+    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False).where(text != ""))
+    return np.asarray(numbers, dtype=np.float64)
 
 
 def parse_counts(

@@ -70,7 +70,7 @@ def read_analytics(path: Path, config: Config | None = None) -> AnalyticsResult:
         )
     first, last = span(monthly)
     source = SourceFile(Path(path), kind, len(rows), first, last, table.encoding)
-    return AnalyticsResult(monthly, source, notes)
+    return AnalyticsResult(monthly, source, [*table.warnings, *notes])
 
 
 def _no_metric(table: Table) -> None:

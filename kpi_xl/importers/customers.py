@@ -22,69 +22,94 @@ import pandas as pd
 
 from kpi_xl.importers.base import month_index
 
+Ints = npt.NDArray[np.int64]
+
 ORDER_FIELDS = ("order_id", "date", "month", "customer", "amount")
 
 
-def _presence(orders: pd.DataFrame, months: pd.DatetimeIndex) -> npt.NDArray[np.int32]:
-    """Customers x months: 1 where the customer ordered that month."""
+def _pairs(orders: pd.DataFrame, months: pd.DatetimeIndex) -> tuple[Ints, Ints, Ints]:
+    """Distinct (customer, month) pairs sorted by customer then month, and each pair's
+    next month with an order of the same customer (``len(months) + 24`` if none).
+
+    A million orders have a few hundred thousand customers over a few dozen months: the
+    figures below are counted from these pairs, never from a customers x months matrix.
+    """
     codes, _ = pd.factorize(orders["customer"])
-    col = months.get_indexer(pd.DatetimeIndex(orders["month"]))
-    matrix = np.zeros((codes.max() + 1, len(months)), dtype=np.int32)
-    matrix[codes, col] = 1
-    return matrix
+    month = months.get_indexer(pd.DatetimeIndex(orders["month"])).astype(np.int64)
+    key = np.sort(codes.astype(np.int64) * len(months) + month)
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]  # distinct (sort, not hash)
+    customer, month = key // len(months), key % len(months)
+    following = np.full(len(key), len(months) + 24, dtype=np.int64)
+    same = customer[1:] == customer[:-1]
+    following[:-1][same] = month[1:][same]
+    return customer, month, following
 
 
-def _window_active(
-    cumulative: npt.NDArray[np.int32], end: int, width: int
-) -> npt.NDArray[np.bool_]:
-    """Which customers ordered in the ``width`` months ending at month ``end``."""
-    before = cumulative[:, end - width] if end - width >= 0 else 0
-    return np.asarray(cumulative[:, end] - before > 0)
+def _covered(starts: Ints, ends: Ints, size: int) -> Ints:
+    """How many of the intervals [start, end) hold each of ``size`` months."""
+    diff = np.zeros(size + 50, dtype=np.int64)
+    np.add.at(diff, starts, 1)
+    np.add.at(diff, ends, -1)
+    return np.cumsum(diff)[:size]
+
+
+def _active(month: Ints, following: Ints, size: int, width: int) -> Ints:
+    """Customers who ordered in the ``width`` months ending with each month.
+
+    A pair (customer, month t) keeps its customer active from t to t + width - 1,
+    or until the customer's next order month (which takes over).
+    """
+    return _covered(month, np.minimum(month + width, following), size)
 
 
 def customer_monthly(orders: pd.DataFrame, window: int = 12) -> pd.DataFrame:
     """Monthly orders, revenue and customer figures from counted orders."""
     months = month_index(pd.date_range(orders["month"].min(), orders["month"].max(), freq="MS"))
     per_month = orders.groupby("month")["amount"].agg(["size", "sum"]).reindex(months)
-    presence = _presence(orders, months)
-    cumulative = np.cumsum(presence, axis=1)
+    customer, month, following = _pairs(orders, months)
     order_counts = per_month["size"].fillna(0).to_numpy(dtype=np.float64)
-    first_month = presence.argmax(axis=1)
-    active = np.array([_window_active(cumulative, m, window).sum() for m in range(len(months))])
+    first = np.ones(len(customer), dtype=bool)
+    first[1:] = customer[1:] != customer[:-1]  # each customer's first month
+    active = _active(month, following, len(months), window)
     frame = pd.DataFrame(index=months)
     frame["orders"] = order_counts
     frame["orders_revenue"] = per_month["sum"].fillna(0).to_numpy(dtype=np.float64)
     frame["average_order_value"] = frame["orders_revenue"] / frame["orders"].where(
         frame["orders"] > 0
     )
-    frame["new_customers"] = np.bincount(first_month, minlength=len(months)).astype(np.float64)
+    frame["new_customers"] = np.bincount(month[first], minlength=len(months)).astype(np.float64)
     frame["customers_end"] = active.astype(np.float64)
     frame["active_customers"] = frame["customers_end"]
     frame["customers_start"] = frame["customers_end"].shift(1)
-    frame["purchase_frequency"] = _frequency(cumulative, order_counts)
-    frame["customer_lifespan"] = _lifespan(cumulative)
+    active_12 = _active(month, following, len(months), 12)
+    frame["purchase_frequency"] = _frequency(active_12, order_counts)
+    frame["customer_lifespan"] = _lifespan(month, following, active_12)
     return frame
 
 
 def _frequency(
-    cumulative: npt.NDArray[np.int32], order_counts: npt.NDArray[np.float64]
+    customers_12: Ints, order_counts: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
     orders_12 = pd.Series(order_counts).rolling(12, min_periods=1).sum().to_numpy()
-    customers_12 = np.array(
-        [_window_active(cumulative, m, 12).sum() for m in range(cumulative.shape[1])]
-    )
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(customers_12 > 0, orders_12 / customers_12, np.nan)
 
 
-def _lifespan(cumulative: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
-    out = np.full(cumulative.shape[1], np.nan)
-    for m in range(23, cumulative.shape[1]):
-        before = _window_active(cumulative, m - 12, 12)
-        now = _window_active(cumulative, m, 12)
-        if before.sum() == 0:
+def _lifespan(month: Ints, following: Ints, active_12: Ints) -> npt.NDArray[np.float64]:
+    """1 / churn, churn at m being the share of the customers active in m-23..m-12 who
+    did not order in m-11..m.
+
+    Such a customer's last order up to m is some pair (t) with t + 12 <= m <= t + 23
+    and no later order before m: the pair counts for m in [t + 12, min(t + 24, next)).
+    """
+    size = len(active_12)
+    out = np.full(size, np.nan)
+    lapsed = _covered(month + 12, np.maximum(month + 12, np.minimum(month + 24, following)), size)
+    for m in range(23, size):
+        before = active_12[m - 12]
+        if before == 0:
             continue
-        churn = (before & ~now).sum() / before.sum()
+        churn = lapsed[m] / before
         out[m] = 1.0 / churn if churn > 0 else np.nan
     return out
 

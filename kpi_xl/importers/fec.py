@@ -26,13 +26,13 @@ import pandas as pd
 
 from kpi_xl.config import Config, FecConfig
 from kpi_xl.errors import InputFileError
-from kpi_xl.importers import ledger, textfile
+from kpi_xl.importers import fastcsv, ledger, textfile
 from kpi_xl.importers.amounts import AMOUNT_EXPECTED, parse_amounts
 from kpi_xl.importers.base import SourceFile
 from kpi_xl.importers.dates import DATE_EXPECTED, parse_dates
 from kpi_xl.importers.exercise import Exercise, decide, journal_labels, opening_codes
 from kpi_xl.importers.recognise import FEC_DEBIT_CREDIT, FEC_MONTANT_SENS, head_text
-from kpi_xl.importers.table import normalise
+from kpi_xl.importers.table import duplicate_columns, normalise
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -131,6 +131,11 @@ def _layout(path: Path, config: Config) -> _Layout:
     names = [normalise(n) for n in line.split(delimiter)]
     for roles in (FEC_DEBIT_CREDIT, FEC_MONTANT_SENS):
         if all(r in names for r in roles):
+            for role in roles:
+                same = [i for i, n in enumerate(names) if n == role]
+                if len(same) > 1:
+                    raw = [n.strip() for n in line.split(delimiter)]
+                    raise duplicate_columns(path, 1, raw, same)
             return _Layout(delimiter, {r: names.index(r) for r in roles}, names, encoding)
     missing = [r for r in FEC_DEBIT_CREDIT if r not in names]
     raise InputFileError(
@@ -145,9 +150,18 @@ def _layout(path: Path, config: Config) -> _Layout:
 
 
 def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFrame, str]:
-    """The needed columns, parsed by the C reader; retried in the fallback encodings."""
+    """The needed columns, parsed by the C reader; retried in the fallback encodings.
+
+    A big UTF-8 file is read by polars' multi-threaded reader instead when its
+    lines are regular (see :mod:`kpi_xl.importers.fastcsv`): the frame has the
+    same rows and the same types, so line numbers and messages do not change.
+    """
     roles = sorted(layout.positions, key=layout.positions.__getitem__)
     usecols = [layout.positions[r] for r in roles]
+    if (forced or layout.encoding).replace("-sig", "") == "utf-8" and fastcsv.worth_it(path):
+        fast = fastcsv.read(path, layout.delimiter, usecols, roles)
+        if fast is not None:
+            return _named(fast), "utf-8"
     categorical = {
         layout.positions[r]: "category"
         for r in ("journalcode", "comptenum", "sens")
@@ -169,12 +183,33 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
             raise _no_entries(path) from None
         except (pd.errors.ParserError, ValueError) as exc:
             raise InputFileError(path, f"the FEC cannot be parsed ({exc})") from None
+        if sorted(int(c) for c in frame.columns) != sorted(usecols):
+            # The C reader sizes rows on the first one: a first row shorter than the
+            # needed columns gives other columns, never an error of its own.
+            raise InputFileError(
+                path,
+                "the line has fewer fields than the header (truncated line?)",
+                line=_first_entry_line(path),
+                expected=f"{len(layout.names)} fields like the header",
+            )
         frame.columns = pd.Index([roles[usecols.index(int(c))] for c in frame.columns])
-        frame = frame.rename(
-            columns={"journalcode": "journal", "ecrituredate": "date", "comptenum": "account"}
-        )
-        return frame, encoding
+        return _named(frame), encoding
     raise AssertionError("iso-8859-15 decodes every byte")  # pragma: no cover
+
+
+def _first_entry_line(path: Path) -> int:
+    """The 1-based line of the first non-empty line below the header."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number > 1 and raw.strip(b"\r\n"):
+                return number
+    return 2
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(
+        columns={"journalcode": "journal", "ecrituredate": "date", "comptenum": "account"}
+    )
 
 
 def _read_columns(

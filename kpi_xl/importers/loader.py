@@ -6,9 +6,10 @@ from pathlib import Path
 
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
+from kpi_xl.importers import orders_fast
 from kpi_xl.importers.recognise import sniff
 from kpi_xl.importers.table import Table, read_table
-from kpi_xl.importers.textfile import read_text
+from kpi_xl.importers.textfile import mixed_warning, read_text_mixed
 
 _LABELS = {
     "orders": "an orders export (Shopify, WooCommerce or mapped in [orders.columns])",
@@ -31,8 +32,14 @@ def load(path: Path, config: Config, family: str) -> tuple[str, Table]:
             line=sniffed.header.index + 1,
             expected=_LABELS[family],
         )
-    text, encoding = read_text(path, config.csv.encoding)
+    if family == "orders":
+        fast = orders_fast.prepare(path, sniffed, config)
+        if fast is not None:
+            return sniffed.kind, fast
+    text, encoding, mixed = read_text_mixed(path, config.csv.encoding)
     table = read_table(path, text, encoding, sniffed.header, stop_at_blank=family == "analytics")
+    if mixed:
+        table.warnings.append(mixed_warning(path, mixed))
     if table.data.empty:
         raise InputFileError(
             path,

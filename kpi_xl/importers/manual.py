@@ -46,6 +46,8 @@ def read_manual(path: Path, config: Config | None = None) -> ManualResult:
     flow: pd.Series | None = None
     for column in table.data.columns:
         name = normalise(str(column))
+        if name in (*INPUT_IDS, CASH_FLOW):
+            table.check_unique(name)
         if name in INPUT_IDS:
             values[name] = _checked(table, str(column), name, config, rows)
         elif name == CASH_FLOW:
@@ -60,7 +62,9 @@ def read_manual(path: Path, config: Config | None = None) -> ManualResult:
     monthly = monthly_sum(values, months_of(table, month, config, rows))
     first, last = span(monthly)
     return ManualResult(
-        monthly, SourceFile(Path(path), kind, len(rows), first, last, table.encoding)
+        monthly,
+        SourceFile(Path(path), kind, len(rows), first, last, table.encoding),
+        list(table.warnings),
     )
 
 

@@ -79,7 +79,7 @@ def read_orders(path: Path, config: Config | None = None) -> OrdersResult:
     source = SourceFile(
         Path(path), kind, len(table.data), monthly.index.min(), monthly.index.max(), table.encoding
     )
-    return OrdersResult(orders, monthly, cohorts(orders), source, notes)
+    return OrdersResult(orders, monthly, cohorts(orders), source, [*table.warnings, *notes])
 
 
 def extract_orders(kind: str, table: Table, config: Config) -> pd.DataFrame:
@@ -89,7 +89,7 @@ def extract_orders(kind: str, table: Table, config: Config) -> pd.DataFrame:
         "orders:woocommerce": _woocommerce,
         "orders:mapped": _mapped,
     }
-    orders = readers[kind](table, config)
+    orders = table.prepared.copy() if table.prepared is not None else readers[kind](table, config)
     if orders.empty:
         raise InputFileError(
             table.path,
@@ -118,9 +118,12 @@ def _statuses(table: Table, column: str | None, excluded: set[str]) -> pd.Series
     """True for the rows whose status counts."""
     if column is None:
         return pd.Series(True, index=table.data.index)
-    status = table.data[column].map(normalise)
-    # Users write statuses as they see them ("Remboursée"): compare them normalised too.
-    return ~status.isin({normalise(s) for s in excluded})
+    status = table.data[column]
+    # Users write statuses as they see them ("Remboursée"): compare them normalised too,
+    # each distinct status once (a million orders have a handful of statuses).
+    wanted = {normalise(s) for s in excluded}
+    dropped = [v for v in status.unique() if normalise(str(v)) in wanted]
+    return ~status.isin(dropped)
 
 
 def _shopify(table: Table, config: Config) -> pd.DataFrame:

@@ -131,6 +131,39 @@ def head_text(path: Path, config: Config) -> tuple[str, str]:
     return textfile.unix_lines(head.decode(encoding, errors="replace")), encoding
 
 
+def _holds_any(names: tuple[str, ...]) -> Callable[[list[str]], bool]:
+    return lambda cols: any(n in cols for n in names)
+
+
+def _check_mappings(path: Path, lines: list[str], config: Config) -> None:
+    """A header holding some columns of a mapping but not all: name the ones missing."""
+    mappings = (
+        ("orders", config.orders.columns),
+        ("ads", config.ads.columns),
+        ("analytics", config.analytics.columns),
+    )
+    for family, columns in mappings:
+        wanted = {k: normalise(columns[k]) for k in REQUIRED_COLUMNS[family] if k in columns}
+        if not wanted:
+            continue
+        header = find_header(lines, _holds_any(tuple(wanted.values())), config.csv.delimiter)
+        if header is None:
+            continue
+        names = [normalise(n) for n in header.names]
+        missing = [k for k, w in wanted.items() if w not in names]
+        if not missing:
+            continue
+        raise InputFileError(
+            path,
+            f"a column mapped in [{family}.columns] is not in the file",
+            line=header.index + 1,
+            column=columns[missing[0]],
+            expected=", ".join(f"a column named {columns[k]!r} ({k})" for k in missing),
+            hint=f"columns found: {', '.join(header.names)}; fix the name in kpi_xl.toml "
+            f'([{family}.columns] {missing[0]} = "...")',
+        )
+
+
 def sniff(path: Path, config: Config) -> Sniffed:
     """Recognise a file by its header, or explain what headers were expected."""
     text, _ = head_text(path, config)
@@ -147,6 +180,7 @@ def sniff(path: Path, config: Config) -> Sniffed:
 
     header = find_header(lines, accept, config.csv.delimiter)
     if header is None:
+        _check_mappings(path, lines, config)
         first = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
         raise UnknownLayoutError(
             path,

@@ -101,6 +101,7 @@ def read_survey(path: Path, config: Config | None = None) -> SurveyResult:
         monthly,
         comments,
         SourceFile(Path(path), kind, len(table.data), first, last, table.encoding),
+        list(table.warnings),
     )
 
 

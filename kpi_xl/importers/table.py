@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -79,6 +80,10 @@ class Table:
     header: Header
     data: pd.DataFrame  # one column per header name, str values ("" = empty)
     lines: npt.NDArray[np.int64]  # the 1-based file line of each row
+    warnings: list[str] = field(default_factory=list)  # e.g. lines in another encoding
+    #: Rows a fast reader already extracted (big orders exports); ``data`` then has
+    #: one row per data line but no columns.
+    prepared: pd.DataFrame | None = None
 
     @property
     def header_line(self) -> int:
@@ -87,13 +92,20 @@ class Table:
     def column(self, wanted: str | tuple[str, ...], required: bool = True) -> str | None:
         """The real name of a column given its normalised name(s), or None."""
         options = (wanted,) if isinstance(wanted, str) else wanted
-        by_norm = {normalise(c): c for c in self.data.columns}
+        by_norm = {normalise(c): c for c in unique_names(self.header.names)}
         for option in options:
             if normalise(option) in by_norm:
+                self.check_unique(normalise(option))
                 return by_norm[normalise(option)]
         if required:
             self.missing(options)
         return None
+
+    def check_unique(self, wanted: str) -> None:
+        """Refuse a used column whose (normalised) name heads several columns."""
+        same = [i for i, n in enumerate(self.header.names) if normalise(n) == wanted]
+        if len(same) > 1:
+            raise duplicate_columns(self.path, self.header_line, self.header.names, same)
 
     def missing(self, options: tuple[str, ...]) -> NoReturn:
         raise InputFileError(
@@ -102,7 +114,7 @@ class Table:
             line=self.header_line,
             column=options[0],
             expected="a column named " + " or ".join(repr(o) for o in options),
-            hint="columns found: " + ", ".join(map(str, self.data.columns)),
+            hint="columns found: " + ", ".join(unique_names(self.header.names)),
         )
 
     def fail(self, column: str, problem: str = "bad value") -> Fail:
@@ -124,6 +136,20 @@ class Table:
         raise InputFileError(self.path, problem, line=int(self.lines[pos]), column=column, **kw)
 
 
+def duplicate_columns(path: Path, line: int, names: list[str], same: list[int]) -> InputFileError:
+    """Two columns of the same name: which one holds the figures cannot be guessed."""
+    found = " and ".join(f"column {i + 1} {names[i]!r}" for i in same)
+    return InputFileError(
+        path,
+        "several columns have the same name",
+        line=line,
+        column=names[same[0]],
+        value=found,
+        expected="one column of that name",
+        hint="rename the column that is not the one to read (e.g. back to 'Subtotal')",
+    )
+
+
 def read_table(
     path: Path, text: str, encoding: str, header: Header, stop_at_blank: bool = False
 ) -> Table:
@@ -133,36 +159,67 @@ def read_table(
     puts several tables one after the other).
     """
     body = text.split("\n", header.index + 1)[-1] if text.count("\n") > header.index else ""
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter)
     width = len(header.names)
     rows: list[list[str]] = []
     lines: list[int] = []
-    start = header.index + 2  # 1-based line of the first data line
-    line = start
-    for fields in reader:
-        if not any(f.strip() for f in fields):
+    for line, raw in _records(path, body, header):
+        fields = [f.strip() for f in raw]
+        if not any(fields):
             if stop_at_blank and rows:
                 break
-            line = start + reader.line_num
             continue
-        if stop_at_blank and fields[0].lstrip().startswith("#"):
+        if stop_at_blank and fields[0].startswith("#"):
             break
         rows.append(_fit(path, fields, width, line))
         lines.append(line)
-        line = start + reader.line_num
-    names = _unique(header.names)
+    names = unique_names(header.names)
     data = (
         pd.DataFrame(rows, columns=names, dtype=object)
         if rows
         else pd.DataFrame({n: pd.Series(dtype=object) for n in names})
     )
-    data = data.apply(lambda col: col.str.strip())
     return Table(path, encoding, header, data, np.asarray(lines, dtype=np.int64))
+
+
+def _records(path: Path, body: str, header: Header) -> Iterator[tuple[int, list[str]]]:
+    """Each record and its first file line; a field over csv's size limit is an error."""
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter)
+    start = header.index + 2  # 1-based line of the first data line
+    line = start
+    try:
+        for fields in reader:
+            yield line, fields
+            line = start + reader.line_num
+    except csv.Error as exc:
+        if "field limit" not in str(exc):
+            raise InputFileError(path, f"the line cannot be read ({exc})", line=line) from None
+        _too_long(path, body, line - start, line, header)
+
+
+def _too_long(path: Path, body: str, skip: int, line: int, header: Header) -> NoReturn:
+    """Name the field of the record at ``line`` that is over csv's size limit."""
+    rest = body.split("\n", skip)[-1]
+    limit = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)
+    try:
+        fields = next(csv.reader(io.StringIO(rest, newline=""), delimiter=header.delimiter), [])
+    finally:
+        csv.field_size_limit(limit)
+    long = next((i for i, f in enumerate(fields) if len(f) > limit), len(fields) - 1)
+    raise InputFileError(
+        path,
+        f"a field is longer than {limit:,} characters",
+        line=line,
+        column=header.names[long] if 0 <= long < len(header.names) else None,
+        value=f"{len(fields[long]):,} characters" if fields else None,
+        expected=f"fields of at most {limit:,} characters (an unclosed quote?)",
+        hint="shorten the text or check that every quote is closed",
+    )
 
 
 def _fit(path: Path, fields: list[str], width: int, line: int) -> list[str]:
     """The row cut to the header's width; a short or overlong row is an error."""
-    if len(fields) > width and not any(f.strip() for f in fields[width:]):
+    if len(fields) > width and not any(fields[width:]):
         return fields[:width]  # trailing separators
     if len(fields) != width:
         problem = (
@@ -180,7 +237,7 @@ def _fit(path: Path, fields: list[str], width: int, line: int) -> list[str]:
     return fields
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for name in names:

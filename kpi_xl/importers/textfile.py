@@ -64,16 +64,66 @@ def detect_bom(head: bytes) -> str | None:
 
 def decode(path: Path, raw: bytes, encoding: str | None = None) -> tuple[str, str]:
     """The text of ``raw`` and the encoding used (forced, BOM, UTF-8, then fallbacks)."""
+    text, used, _ = decode_mixed(path, raw, encoding)
+    return text, used
+
+
+def decode_mixed(path: Path, raw: bytes, encoding: str | None = None) -> tuple[str, str, list[int]]:
+    """Like :func:`decode`, and the lines decoded apart when a UTF-8 file mixes encodings.
+
+    A UTF-8 export that had one line pasted from a Windows tool holds valid
+    UTF-8 accents on some lines and cp1252 bytes on others: decoding the whole
+    file as cp1252 would garble every UTF-8 accent, so each line that is not
+    UTF-8 is decoded alone with the fallbacks (and reported).
+    """
     check_not_binary(path, raw[:4096])
     forced = encoding or detect_bom(raw[:4096])
     candidates = (forced,) if forced else FALLBACKS
     for name in candidates:
         try:
-            return raw.decode(name), name
+            return raw.decode(name), name, []
         except UnicodeDecodeError as exc:
             if forced:
                 raise encoding_error(path, raw, exc, name) from None
+            if name == "utf-8":
+                mixed = _by_line(raw)
+                if mixed is not None:
+                    return mixed[0], name, mixed[1]
     raise AssertionError("iso-8859-15 decodes every byte")  # pragma: no cover
+
+
+def _by_line(raw: bytes) -> tuple[str, list[int]] | None:
+    """Decode line by line when some non-ASCII lines are UTF-8 and others are not."""
+    parts = raw.split(b"\n")
+    texts: list[str] = []
+    others: list[int] = []
+    utf8_accents = False
+    for number, part in enumerate(parts, start=1):
+        try:
+            texts.append(part.decode("utf-8"))
+            utf8_accents = utf8_accents or not part.isascii()
+        except UnicodeDecodeError:
+            others.append(number)
+            texts.append(_fallback(part))
+    return ("\n".join(texts), others) if utf8_accents else None
+
+
+def _fallback(part: bytes) -> str:
+    try:
+        return part.decode("cp1252")
+    except UnicodeDecodeError:
+        return part.decode("iso-8859-15")
+
+
+def mixed_warning(path: Path, lines: list[int]) -> str:
+    """The note for a file whose ``lines`` were not UTF-8 like the rest."""
+    shown = ", ".join(map(str, lines[:10])) + (
+        f" and {len(lines) - 10} more" if len(lines) > 10 else ""
+    )
+    return (
+        f"{Path(path).name}: the file is UTF-8 but line(s) {shown} are not: they were read "
+        "as cp1252 (Windows); check their accents, or save the file again as CSV UTF-8"
+    )
 
 
 def encoding_error(path: Path, raw: bytes, exc: UnicodeDecodeError, name: str) -> InputFileError:
@@ -94,12 +144,18 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
     ``\\r\\r\\n`` (a Windows line end written twice over) counts as one line
     end, like ``\\r\\n`` and a lone ``\\r``.
     """
+    text, used, _ = read_text_mixed(path, encoding)
+    return text, used
+
+
+def read_text_mixed(path: Path, encoding: str | None = None) -> tuple[str, str, list[int]]:
+    """:func:`read_text`, and the lines decoded apart (see :func:`decode_mixed`)."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
-    text, used = decode(path, raw, encoding)
-    return unix_lines(text), used
+    text, used, mixed = decode_mixed(path, raw, encoding)
+    return unix_lines(text), used, mixed
 
 
 def unix_lines(text: str) -> str:

@@ -1,0 +1,77 @@
+"""Paired benchmark runs: each side in a fresh subprocess, sides interleaved, medians.
+
+Each run prints one JSON line: ``seconds`` (the work, timed inside the child
+after its imports), ``peak_kib`` (``ru_maxrss``: the child's peak resident
+memory, imports included) and ``figures`` (what it computed, compared across
+sides by the bench).  Sides alternate A, B, A, B... so that a busy moment of
+the machine falls on both, and the summary is the median with the spread
+(min-max) of the runs, never the best one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+POLARS_HINT = "the baseline needs polars: pip install polars (or pip install '.[bench]')"
+
+
+def check_polars() -> None:
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        raise SystemExit(POLARS_HINT) from None
+
+
+def run_child(code: str, *args: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter (the worktree first on the path); its JSON line."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    if done.returncode:
+        raise SystemExit(f"child failed ({args}):\n{done.stderr}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def interleaved(sides: Mapping[str, tuple[str, ...]], code: str, repeat: int) -> dict[str, list]:
+    """``repeat`` runs of each side, alternating; the runs of each side."""
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in sides}
+    for _ in range(repeat):
+        for name, args in sides.items():
+            runs[name].append(run_child(code, *args))
+    return runs
+
+
+def summary(runs: list[dict[str, Any]]) -> tuple[float, float, float, float]:
+    """Median seconds, min, max, and the median peak memory in bytes."""
+    seconds = [r["seconds"] for r in runs]
+    peak = statistics.median(r["peak_kib"] for r in runs) * 1024
+    return statistics.median(seconds), min(seconds), max(seconds), peak
+
+
+def report(label: str, runs: dict[str, list[dict[str, Any]]], size: int, target: float) -> float:
+    """Print each side and the ratio of medians (kpi_xl first, the baseline second)."""
+    names = list(runs)
+    medians = {}
+    for name in names:
+        median, low, high, peak = summary(runs[name])
+        medians[name] = median
+        print(
+            f"  {name:>8}: median {median:6.3f} s (spread {low:.3f}-{high:.3f}, "
+            f"{len(runs[name])} runs), peak RSS {peak / 2**20:,.0f} MiB = {peak / size:.2f}x the file"
+        )
+    ratio = medians[names[0]] / medians[names[1]]
+    verdict = "ok" if ratio <= target else "OVER TARGET"
+    print(f"  {label}: {names[0]} / {names[1]} = {ratio:.2f}x (target <= {target}x) {verdict}")
+    return ratio
