@@ -188,3 +188,35 @@ def test_cohorts_match_their_definition(seed: int) -> None:
             else:
                 assert value == sum(when in seen[c] for c in members) / len(members)
     assert set(got.index) == set(first.values())
+
+
+NOT_NUMBERS = {
+    "nan": ("Total", "NaN"),
+    "inf": ("Total", "inf"),
+    "minus-infinity": ("Total", "-Infinity"),
+    "overflow": ("Total", "1e999"),
+    "huge": ("Total", "1e308"),
+    "huge-digits": ("Total", "10000000000000000"),
+    "huge-taxes": ("Taxes", "2000000000000000.00"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_NUMBERS))
+@pytest.mark.parametrize("fast", [True, False], ids=["polars", "general"])
+def test_what_is_not_a_number_is_an_error(
+    tmp_path: Path, name: str, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NaN, inf and magnitudes no shop has stop the reading at their line and column."""
+    column, value = NOT_NUMBERS[name]
+    row = shopify_row("#9", "z@ex.fr", "paid", "10.00", "1.00", "2025-03-20")
+    row = row.replace(",10.00,0.00,1.00,10.00,", ",10.00,0.00,1.00,X,")
+    if column == "Taxes":
+        row = row.replace(",1.00,X,", f",{value},10.00,")
+    else:
+        row = row.replace(",1.00,X,", f",1.00,{value},")
+    path = tmp_path / "orders_export.csv"
+    path.write_bytes(text([*ROWS, row]).encode("utf-8"))
+    message = outcome(path, fast, monkeypatch)
+    assert isinstance(message, str), message
+    assert f"line {len(ROWS) + 2}, column '{column}'" in message
+    assert f"found '{value}'" in message

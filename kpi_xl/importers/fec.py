@@ -18,7 +18,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +27,7 @@ import pandas as pd
 from kpi_xl.config import Config, FecConfig
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import fastcsv, ledger, textfile
-from kpi_xl.importers.amounts import AMOUNT_EXPECTED, parse_amounts
+from kpi_xl.importers.amounts import AMOUNT_EXPECTED, check_numbers, parse_amounts
 from kpi_xl.importers.base import SourceFile
 from kpi_xl.importers.dates import DATE_EXPECTED, parse_dates
 from kpi_xl.importers.exercise import Exercise, decide, journal_labels, opening_codes
@@ -82,7 +82,9 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
     frame, encoding = _parse(path, layout, config.csv.encoding)
     if frame.empty:
         raise _no_entries(path)
-    lines = _Lines(path, len(frame))
+    amount_columns = ("debit", "credit", "montant")
+    columns = {n.capitalize(): layout.positions[n] for n in amount_columns if n in layout.positions}
+    lines = _Lines(path, len(frame), layout.delimiter, columns)
     months = _months(frame["date"], lines)
     missing = frame["account"].isna().to_numpy()
     if missing.any():
@@ -215,6 +217,11 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
 def _read_columns(
     path: Path, layout: _Layout, usecols: list[int], categorical: dict[int, str], encoding: str
 ) -> pd.DataFrame:
+    amounts = {layout.positions[r] for r in ("debit", "credit", "montant") if r in layout.positions}
+    # The stubs want names; with header=None pandas keys the columns by position.
+    missing: dict[Any, list[str]] = {
+        c: [""] if c in amounts else fastcsv.PANDAS_NA for c in usecols
+    }
     with warnings.catch_warnings():
         # Chunks typed differently (numbers, then a text) are handled later.
         warnings.simplefilter("ignore", pd.errors.DtypeWarning)
@@ -228,6 +235,9 @@ def _read_columns(
             decimal=",",
             quoting=csv.QUOTE_NONE,  # labels may hold a lone quote
             index_col=False,  # a trailing separator must not become an index
+            # Only an empty amount is missing: 'NaN' or 'NULL' is a bad amount, not a zero.
+            keep_default_na=False,
+            na_values=missing,
             encoding=encoding,
             engine="c",
         )
@@ -236,12 +246,26 @@ def _read_columns(
 class _Lines:
     """Maps a data row to its file line; only computed when an error is reported."""
 
-    def __init__(self, path: Path, rows: int) -> None:
+    def __init__(
+        self, path: Path, rows: int, delimiter: str = "\t", columns: dict[str, int] | None = None
+    ) -> None:
         self.path = path
         self.rows = rows
+        self.delimiter = delimiter
+        self.columns = columns or {}  # column name -> position, for :meth:`text`
 
     def line_of(self, row: int) -> int:
         """The 1-based line of data row ``row`` (blank lines skipped, like the C reader)."""
+        return self._find(row)[0]
+
+    def text(self, row: int, column: str) -> str:
+        """The text of ``column`` on data row ``row``, as the file writes it (``1e308``, not
+        the number the C reader made of it)."""
+        fields = self._find(row)[1].decode("utf-8", errors="replace").split(self.delimiter)
+        position = self.columns.get(column, len(fields))
+        return fields[position].strip() if position < len(fields) else ""
+
+    def _find(self, row: int) -> tuple[int, bytes]:
         count = -1
         with open(self.path, "rb") as handle:
             data = handle.read()
@@ -250,8 +274,8 @@ class _Lines:
                 continue
             count += 1
             if count == row:
-                return number
-        return number
+                return number, raw
+        return number, b""
 
     def fail(self, row: int, column: str, problem: str, value: str, expected: str) -> NoReturn:
         raise InputFileError(
@@ -305,11 +329,15 @@ def _months(dates: pd.Series, lines: _Lines) -> Ints:
 
 
 def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return values.to_numpy(dtype=np.float64, na_value=np.nan)
-
     def fail(row: int, value: str, expected: str) -> NoReturn:
         lines.fail(row, column, "bad amount", value, expected)
+
+    def text_at(row: int) -> str:
+        return lines.text(row, column)
+
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return check_numbers(numbers, text_at, fail)
 
     # The C reader works in chunks: a column may mix numbers it parsed with
     # texts it could not; only the texts need our parser.
@@ -332,7 +360,7 @@ def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
 
         quick_values[rest] = parse_amounts(strings[rest], fail_rest, default_decimal=",")
     result[texts] = quick_values
-    return result
+    return check_numbers(result, text_at, fail)
 
 
 def _amounts(frame: pd.DataFrame, lines: _Lines) -> tuple[Floats, Floats]:
