@@ -58,6 +58,10 @@ VARIANTS: dict[str, Callable[[], str]] = {
     "empty-date": lambda: text([ROWS[0].replace("2024-01-07 09:50:26 +0100", ""), *ROWS[1:]]),
     "all-excluded": lambda: text([ROWS[3]]),
     "duplicated-total": lambda: text(ROWS).replace("Subtotal", "Total", 1),
+    "lone-cr-in-quoted-field": lambda: text(ROWS).replace(",Mug,", ',"ligne1\rligne2",'),
+    "crlf-and-lone-cr-in-quoted-field": lambda: (
+        text(ROWS).replace("\n", "\r\n").replace(",Mug,", ',"ligne1\rligne2",')
+    ),
 }
 
 
@@ -220,3 +224,19 @@ def test_what_is_not_a_number_is_an_error(
     assert isinstance(message, str), message
     assert f"line {len(ROWS) + 2}, column '{column}'" in message
     assert f"found '{value}'" in message
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("fast", [True, False], ids=["polars", "general"])
+def test_a_lone_cr_inside_a_quoted_field_is_text(
+    tmp_path: Path, fast: bool, end: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A valid CSV: the CR typed inside a quoted field (a Mac tool's line break) is no
+    line end; the order is read and the field keeps its text."""
+    rows = [ROWS[0], ROWS[5].replace(",Jean Dupont,", ',"Jean\rDupont",')]
+    path = tmp_path / "orders_export.csv"
+    path.write_bytes(text(rows).replace("\n", end).encode("utf-8"))
+    found = outcome(path, fast, monkeypatch)
+    assert not isinstance(found, str), found
+    assert sorted(found.orders["customer"].astype(str)) == ["a@ex.fr", "jean\rdupont"]
+    assert found.source.rows == 2
