@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_importers_samples import SHOPIFY_HEADER, shopify_row
 
-from kpi_xl.importers import read_exports
+from kpi_xl.importers import read_exports, textfile
 
 
 def mixed(lines: list[str], cp1252_line: int) -> bytes:
@@ -44,3 +44,20 @@ def test_the_mixed_encoding_warning_reaches_the_exports(tmp_path: Path, name: st
     exports = read_exports(tmp_path)
     notes = [w for w in exports.warnings if w.startswith(name)]
     assert len(notes) == 1 and f"line(s) {line} are not" in notes[0], exports.warnings
+
+
+def test_lines_decoded_apart_are_found_across_blocks() -> None:
+    """Big files are decoded in blocks: the lines named are the right ones anywhere."""
+    lines = [f"ligne {i};é".encode() for i in range(200_000)]
+    bad = [0, 4_095, 150_001, 199_999]
+    for i in bad:
+        lines[i] = f"ligne {i};café".encode("cp1252")
+    text, others = textfile.mixed_text(b"\r\n".join(lines)) or ("", [])
+    assert others == [i + 1 for i in bad]
+    decoded = text.split("\r\n")
+    assert len(decoded) == len(lines) and decoded[150_001] == "ligne 150001;café"
+    assert decoded[150_000] == "ligne 150000;é"
+
+
+def test_a_cp1252_file_is_not_mixed() -> None:
+    assert textfile.mixed_text("Libellé;café\n".encode("cp1252")) is None

@@ -169,3 +169,31 @@ def test_what_is_not_a_number_is_an_error(
     assert isinstance(message, str)
     assert f"line {len(ENTRIES) + 2}, column '{column}'" in message
     assert f"found '{value}'" in message and "bad amount" in message
+
+
+@pytest.mark.parametrize("cp1252_line", [2, 9, len(ENTRIES) + 1])
+@pytest.mark.parametrize("fast", [True, False], ids=["polars", "pandas"])
+def test_a_fec_with_mixed_encodings_is_decoded_line_by_line(
+    tmp_path: Path, cp1252_line: int, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One label pasted from a Windows tool (cp1252) in a UTF-8 FEC: that line is read as
+    cp1252 and named in a warning, the others stay UTF-8 (as the CSV readers do)."""
+    lines = BASE.split("\n")
+    lines[cp1252_line - 1] = lines[cp1252_line - 1].replace("Écriture", "Écriture café")
+    raw = b"\n".join(
+        text.encode("cp1252" if number == cp1252_line else "utf-8")
+        for number, text in enumerate(lines, start=1)
+    )
+    path = tmp_path / "FEC.txt"
+    path.write_bytes(raw)
+    result = outcome(path, fast, monkeypatch)
+    assert not isinstance(result, str), result
+    clean = tmp_path / "clean" / "FEC.txt"
+    clean.parent.mkdir()
+    clean.write_bytes(BASE.encode("utf-8"))
+    expected = outcome(clean, fast, monkeypatch)
+    assert not isinstance(expected, str)
+    pd.testing.assert_frame_equal(result.monthly, expected.monthly)
+    assert result.source.encoding == "utf-8"
+    assert result.warnings[0].startswith(f"FEC.txt: the file is UTF-8 but line(s) {cp1252_line} ")
+    assert result.warnings[1:] == expected.warnings

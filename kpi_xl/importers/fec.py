@@ -14,6 +14,7 @@ decimal point.  Lines are then summed per (month, account, journal kind) with
 from __future__ import annotations
 
 import csv
+import io
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -79,7 +80,7 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
     config = config or Config()
     path = Path(path)
     layout = _layout(path, config)
-    frame, encoding = _parse(path, layout, config.csv.encoding)
+    frame, encoding, mixed = _parse(path, layout, config.csv.encoding)
     if frame.empty:
         raise _no_entries(path)
     amount_columns = ("debit", "credit", "montant")
@@ -96,12 +97,15 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
             "an account number such as 706000",
         )
     debit, credit = _amounts(frame, lines)
-    opening = _opening(path, frame, layout, encoding, config.fec)
+    # journal_labels reads the file again in one encoding: cp1252 decodes every byte.
+    opening = _opening(path, frame, layout, "cp1252" if mixed else encoding, config.fec)
     by_account = _by_account(frame, months, debit, credit, opening)
     exercise, notes = decide(path, by_account)
     monthly = _monthly(by_account, config.fec)
     totals = _totals(by_account, debit, credit)
     warnings = [*notes, *_check_balance(path, totals)]
+    if mixed:
+        warnings.insert(0, textfile.mixed_warning(path, mixed))
     last = monthly.index.max() if len(monthly) else None
     source = SourceFile(path, "fec", len(frame), exercise.start, last, encoding)
     return FecResult(monthly, totals, source, by_account, warnings, exercise)
@@ -151,8 +155,10 @@ def _layout(path: Path, config: Config) -> _Layout:
     )
 
 
-def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFrame, str]:
+def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFrame, str, list[int]]:
     """The needed columns, parsed by the C reader; retried in the fallback encodings.
+
+    Also the lines decoded apart (cp1252 lines in a UTF-8 file), for the warning.
 
     A big UTF-8 file is read by polars' multi-threaded reader instead when its
     lines are regular (see :mod:`kpi_xl.importers.fastcsv`): the frame has the
@@ -163,7 +169,7 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
     if (forced or layout.encoding).replace("-sig", "") == "utf-8" and fastcsv.worth_it(path):
         fast = fastcsv.read(path, layout.delimiter, usecols, roles)
         if fast is not None:
-            return _named(fast), "utf-8"
+            return _named(fast), "utf-8", []
     categorical = {
         layout.positions[r]: "category"
         for r in ("journalcode", "comptenum", "sens")
@@ -171,8 +177,12 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
     }
     order = dict.fromkeys((layout.encoding.replace("utf-8-sig", "utf-8"), *textfile.FALLBACKS))
     for encoding in (forced,) if forced else tuple(order):
+        # Before falling back to cp1252: a UTF-8 FEC with a few cp1252 lines (a label pasted
+        # from a Windows tool) is decoded line by line, like the CSV readers do.
+        mixed = None if forced or encoding != "cp1252" else textfile.mixed_text(path.read_bytes())
+        source: Path | io.StringIO = io.StringIO(mixed[0]) if mixed else path
         try:
-            frame = _read_columns(path, layout, usecols, categorical, encoding)
+            frame = _read_columns(source, layout, usecols, categorical, encoding)
         except UnicodeDecodeError:
             if forced:
                 raw = path.read_bytes()
@@ -195,7 +205,9 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
                 expected=f"{len(layout.names)} fields like the header",
             )
         frame.columns = pd.Index([roles[usecols.index(int(c))] for c in frame.columns])
-        return _named(frame), encoding
+        if mixed:
+            return _named(frame), "utf-8", mixed[1]
+        return _named(frame), encoding, []
     raise AssertionError("iso-8859-15 decodes every byte")  # pragma: no cover
 
 
@@ -215,7 +227,11 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_columns(
-    path: Path, layout: _Layout, usecols: list[int], categorical: dict[int, str], encoding: str
+    path: Path | io.StringIO,
+    layout: _Layout,
+    usecols: list[int],
+    categorical: dict[int, str],
+    encoding: str,
 ) -> pd.DataFrame:
     amounts = {layout.positions[r] for r in ("debit", "credit", "montant") if r in layout.positions}
     # The stubs want names; with header=None pandas keys the columns by position.
