@@ -193,20 +193,19 @@ def read_text_mixed(path: Path, encoding: str | None = None) -> tuple[str, str, 
 def unix_lines(text: str) -> str:
     """``text`` without BOM, its line ends as ``\\n`` (``\\r\\r\\n`` is one line end).
 
-    A CR inside a quoted field (a comment typed ``ligne1\\rligne2`` in a
-    Mac tool) is text, not a line end: it stays, and the csv module keeps it
-    in the field.  The parts between quotes alternate outside / inside a
+    A lone CR inside a quoted field (a comment typed ``ligne1\\rligne2`` in
+    a Mac tool) is text, not a line end: it stays, and the csv module keeps
+    it in the field.  The parts between quotes alternate outside / inside a
     quoted field (an escaped ``""`` gives an empty outside part).
     """
     text = text.removeprefix("\ufeff")
     if "\r" not in text:
         return text
+    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n")
+    if "\r" not in text:
+        return text
     if '"' not in text:
-        return _unix(text)
+        return text.replace("\r", "\n")
     parts = text.split('"')
-    parts[0::2] = [_unix(part) for part in parts[0::2]]
+    parts[0::2] = [part.replace("\r", "\n") for part in parts[0::2]]
     return '"'.join(parts)
-
-
-def _unix(text: str) -> str:
-    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
