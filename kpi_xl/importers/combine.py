@@ -213,6 +213,7 @@ def _read_one(path: Path, config: Config, into: _Collected) -> None:
         into.orders.append(found.assign(kind=kind))
         first, last = found["month"].min(), found["month"].max()
         into.sources.append(SourceFile(path, kind, len(table.data), first, last, table.encoding))
+        into.warnings.extend(table.warnings)  # e.g. lines in another encoding
     else:
         readers: dict[
             str,
