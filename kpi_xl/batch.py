@@ -191,13 +191,19 @@ def run_client(job: Job) -> ClientResult:
         config = load_config(config_path)
         lang = job.lang or config.language
         tpl_path = job.template or template_path(lang)
-        skip = not (job.force or job.rebuild)
+        skip = not (job.force or job.rebuild or job.until)  # --until is news to every report
         if skip and _up_to_date(job.output, job.client, tpl_path, config_path):
             return ClientResult(name, "skipped", _text(lang, "à jour", "up to date"), job.output,
                                 lang=lang)  # fmt: skip
         company = config.company or readable(job.client.name)
+        refreshed = job.output.exists() and not job.rebuild
         result = _write_report(job, tpl_path, company)
-        warnings = [printable(w) for w in report_warnings(result)] + _new_year(result, lang)
+        if job.until is not None:  # cut by --until: the next run without it must not skip it
+            newest = newest_input(job.client, tpl_path, config_path)
+            os.utime(job.output, (newest - 1, newest - 1))
+        warnings = [printable(w) for w in report_warnings(result)]
+        if refreshed:  # a new report names the later months itself (importers.period)
+            warnings += _new_year(result, lang)
         if job.pdf:
             warnings += _pdf(job, lang)
         status: Status = WITH_WARNINGS if warnings else "ok"

@@ -23,6 +23,7 @@ _UNIT_NAMES = {
     Unit.COUNT: {"fr": "nombre", "en": "count"},
     Unit.YEARS: {"fr": "années", "en": "years"},
     Unit.PER_YEAR: {"fr": "fois par an", "en": "times per year"},
+    Unit.DAYS: {"fr": "jours", "en": "days"},
 }
 
 

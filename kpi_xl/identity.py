@@ -49,21 +49,34 @@ def same_client(stored: str, found: str) -> bool:
     return " ".join(stored.casefold().split()) == " ".join(found.casefold().split())
 
 
-def check_owner(path: Path, stored: str | None, found: str | None, force: bool) -> str | None:
+def check_owner(
+    path: Path, stored: str | None, found: str | None, force: bool, name: str | None = None
+) -> str | None:
     """The id to write into the report (None: nothing to write); refuses another client's exports.
 
     ``stored`` is the report's ``set_client_id`` (None: the workbook has no
-    such cell, '' : not filled yet), ``found`` the exports' id.
+    such cell, '' : not filled yet), ``found`` the exports' id, ``name`` the
+    exports' company name when known.  A report known by its name that gets
+    a FEC with a SIREN takes the SIREN, unless ``name`` says the exports are
+    another company's: a SIREN is never a free pass into a named report.
     """
     if stored is None or found is None:
         return None
     if not stored:
         return found
+    if not _SIREN.match(stored) and _SIREN.match(found):  # the report's first SIREN
+        if not name or same_client(stored, name) or force:
+            return found
+        raise _refusal(path, stored, name.strip())
     if same_client(stored, found):
         return None
     if force:
         return found
-    raise WorkbookError(
+    raise _refusal(path, stored, found)
+
+
+def _refusal(path: Path, stored: str, found: str) -> WorkbookError:
+    return WorkbookError(
         path,
         f"this report belongs to {stored!r}, the exports to {found!r}",
         hint="check that you gave the right report and exports folder; to refresh this "

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from kpi_xl import catalog, kpis
 from kpi_xl.catalog import Kpi, Source, Status
 from kpi_xl.errors import KpiXlError
-from kpi_xl.importers import INPUT_IDS, fiscal_year_table, ledger
+from kpi_xl.importers import INPUT_IDS, ledger
 
 Values = NDArray[np.float64]
 
@@ -234,14 +234,17 @@ PREV_YEAR_INPUTS = tuple(
 PREV_YEAR_KPIS = tuple(k.id for k in catalog.KPIS if "PCG" in k.source)
 
 
-def prev_year_columns(
-    monthly: pd.DataFrame, months: pd.DatetimeIndex, start_month: int
-) -> pd.DataFrame:
+def prev_year_columns(monthly: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
     """``<id>_prev_year`` for the FEC's figures and KPIs: the same months one exercise earlier.
 
-    Empty (no columns) when the exports hold no FEC figure for those months.
+    As many rows as ``months`` (an exercise of 1 to 24 months); a month whose
+    month one year earlier is among ``months`` (the 13th month on of a long
+    exercise) has none: that is the exercise itself, not N-1.  Empty (no
+    columns) when the exports hold no FEC figure for those months.
     """
-    earlier = fiscal_year_table(monthly, months[0].year - 1, start_month)
+    before = pd.DatetimeIndex(months) - pd.DateOffset(years=1)
+    earlier = monthly.reindex(before).astype(np.float64)
+    earlier.loc[before >= months[0]] = np.nan
     present = [c for c in PREV_YEAR_INPUTS if c in earlier]
     if not present or earlier[present].isna().all().all():
         return pd.DataFrame(index=months)

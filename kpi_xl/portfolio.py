@@ -42,14 +42,14 @@ _LIGHTS = {
 TITLE = Text("Portefeuille clients", "Client portfolio")
 HEADS = {
     "company": Text("Client", "Client"),
-    "status": Text("Batch", "Batch"),
+    "status": Text("Traitement", "Batch run"),
     "exercise": Text("Exercice", "Fiscal year"),
     "month": Text("Dernier mois", "Last month"),
-    "off_track": Text("Hors objectif", "Off track"),
+    "off_track": Text("KPI hors objectif", "KPIs off track"),
     "warnings": Text("Avertissements", "Warnings"),
     "report": Text("Rapport", "Report"),
 }
-LIGHT_HEAD = Text("statut", "status")
+LIGHT_HEAD = Text("Statut", "Status")
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class _Sheet:
         ws, heads = self.ws, self.heads()
         head = self.fmt(bold=True, font_color="#FFFFFF", bg_color=styles.NAVY, text_wrap=True,
                         align="center")  # fmt: skip
-        ws.set_row(0, 32)
+        ws.set_row(0, 62)  # four wrapped lines: 'Délai de paiement fournisseurs (DPO)'
         for col, text in enumerate(heads):
             ws.write_string(0, col, text, head)
         for i, row in enumerate(self.rows, start=1):
@@ -236,7 +236,7 @@ class _Sheet:
     def _layout(self, columns: int) -> None:
         ws, last = self.ws, max(len(self.rows), 1)
         ws.set_column(0, 0, 28)
-        ws.set_column(1, 1, 14)
+        ws.set_column(1, 1, 22)  # "ok, avec avertissements"
         ws.set_column(2, 3, 16)
         ws.set_column(4, 3 + 2 * len(self.kpis), 13)
         ws.set_column(columns - 3, columns - 3, 10)

@@ -74,8 +74,12 @@ def period_of(
 
 
 def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None:
-    """A fiscal year the exports do not cover at all is a mistake (a wrong --year)."""
-    if table.reindex(columns=list(INPUT_IDS)).notna().any().any():
+    """A fiscal year the exports do not cover at all is a mistake (a wrong --year or --until).
+
+    Last year's figures shifted onto the year (``*_prev_year``) are not figures of it.
+    """
+    own = [i for i in INPUT_IDS if not i.endswith("_prev_year")]
+    if table.reindex(columns=own).notna().any().any():
         return
     filled = exports.monthly.dropna(how="all").index
     covered = f"{filled.min():%Y-%m} to {filled.max():%Y-%m}" if len(filled) else "no month"
@@ -83,8 +87,8 @@ def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None
         folder,
         f"no figure for the fiscal year {table.index[0]:%Y-%m} to {table.index[-1]:%Y-%m}",
         expected=f"a year the exports cover ({covered})",
-        hint="check --year (the calendar year the fiscal year starts in), or for a refresh "
-        "the workbook's fiscal year start (Settings sheet)",
+        hint="check --year (the calendar year the fiscal year starts in) and --until (the "
+        "report's last month), or for a refresh the workbook's fiscal year start (Settings sheet)",
     )
 
 
@@ -227,8 +231,9 @@ def refresh_report(
         opened = Workbook(Path(workbook))
         months = opened.months()
         config, exports = load_inputs(exports_dir, config_path)
-        found = client_id(exports, company_name(config, company))
-        owner = check_owner(Path(workbook), opened.client_id(), found, force)
+        name = company_name(config, company)
+        owner = check_owner(Path(workbook), opened.client_id(), client_id(exports, name), force,
+                            name)  # fmt: skip
         period = period_of(exports, config, until=until, months=[pd.Timestamp(m) for m in months])
         table = period.table
         _check_has_data(table, exports, Path(exports_dir))

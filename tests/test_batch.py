@@ -82,6 +82,24 @@ def test_batch_fills_every_client_and_skips_up_to_date(portfolio: Path, tmp_path
     assert [r["status"] for r in _summary(out)] == ["ok"] * 4
 
 
+def test_until_is_applied_to_up_to_date_reports_and_undone_by_the_next_plain_run(
+    tmp_path: Path,
+) -> None:
+    from kpi_xl.batch import run_batch
+    from kpi_xl.sample_data import write_portfolio
+
+    write_portfolio(tmp_path / "pf", 1)
+    out = tmp_path / "out"
+    (first,) = run_batch(tmp_path / "pf", out, jobs=1)
+    assert first.message.startswith("9 months (2025-01 to 2025-09)")
+    (cut,) = run_batch(tmp_path / "pf", out, jobs=1, until="2025-06")
+    assert cut.status != "skipped"  # the report was up to date, but --until is news
+    (plain,) = run_batch(tmp_path / "pf", out, jobs=1)
+    assert plain.status == "ok" and plain.message.startswith("9 months")
+    (again,) = run_batch(tmp_path / "pf", out, jobs=1)
+    assert again.status == "skipped"
+
+
 def test_one_bad_client_does_not_stop_the_others(tmp_path: Path) -> None:
     folder = tmp_path / "pf"
     sample_data.write_portfolio(folder, 3)

@@ -23,6 +23,8 @@ from test_writer_workbooks import defined_values
 from kpi_xl import sample_data
 from kpi_xl.batch import run_batch
 from kpi_xl.cli import main
+from kpi_xl.errors import WorkbookError
+from kpi_xl.report import refresh_report
 from kpi_xl.workbook.write.workbook import Workbook
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -258,3 +260,17 @@ def test_a_default_slot_keeps_its_kpi_when_no_other_kpi_has_data() -> None:
     moved = focus_with_data(("conversion_rate", "cac", "", "", ""), result, {1, 2})
     assert moved == ("net_margin", "cac", "", "", "")
     assert focus_with_data(("conversion_rate",) * 1, result, set()) == ("conversion_rate",)
+
+
+def test_a_named_report_takes_its_first_siren_only_from_its_own_company(tmp_path: Path) -> None:
+    folder, out = tmp_path / "pf", tmp_path / "out"
+    _exports(folder / "dupont", "Dupont", 11, JUNE)
+    for fec in (folder / "dupont").glob("*FEC*"):
+        fec.rename(fec.with_name("grand_livre.txt"))  # no SIREN: the report is known by name
+    run_batch(folder, out, jobs=1)
+    report = out / "dupont.xlsx"
+    other = _fec_of(tmp_path, "111111118", "other")
+    with pytest.raises(WorkbookError, match="belongs to 'Dupont', the exports to 'Martin SA'"):
+        refresh_report(report, other, company="Martin SA")
+    refresh_report(report, other, company="Dupont", until="2025-12")
+    assert defined_values(openpyxl.load_workbook(report), "set_client_id") == ["111111118"]

@@ -156,6 +156,22 @@ def test_config_language_then_lang_override(tmp_path, capsys):
     assert "Revenue (excl. VAT)" in capsys.readouterr().out
 
 
+def test_fill_and_refresh_report_in_the_configured_language(tmp_path, capsys):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    shutil.copy(REAL_FEC, exports / REAL_FEC.name)
+    (exports / "kpi_xl.toml").write_text('language = "fr"\n', encoding="utf-8")
+    report = tmp_path / "r.xlsx"
+    assert main(["fill", "--from", str(exports), "--out", str(report)]) == 0
+    assert "r.xlsx : 12 mois remplis (2021-09 à 2022-08) depuis" in capsys.readouterr().out
+    assert main(["refresh", str(report), "--from", str(exports)]) == 0
+    assert "r.xlsx : déjà à jour, non réécrit (mois des exports : 2021-09," in (
+        capsys.readouterr().out
+    )
+    assert main(["refresh", str(report), "--from", str(exports), "--lang", "en"]) == 0
+    assert "r.xlsx: already up to date, not rewritten" in capsys.readouterr().out
+
+
 def test_kpi_detail_in_french_translates_units_and_missing_targets(capsys):
     assert main(["kpis", "--kpi", "cac", "--lang", "fr"]) == 0
     out = capsys.readouterr().out
@@ -164,6 +180,15 @@ def test_kpi_detail_in_french_translates_units_and_missing_targets(capsys):
     assert "montant (EUR)" in out and "aucun" in out and "[targets]" in out
     assert main(["kpis", "--kpi", "conversion_rate", "--lang", "fr"]) == 0
     assert "3,5 %" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_kpi_detail_shows_in_both_languages(lang, capsys):
+    from kpi_xl import catalog
+
+    for kpi in catalog.KPIS:  # every unit has its words (a new unit once crashed this)
+        assert main(["kpis", "--kpi", kpi.id, "--lang", lang]) == 0, kpi.id
+        _fits(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize(("lang", "sep", "target"), [("fr", ";", "3,5 %"), ("en", ",", "3.5 %")])

@@ -117,6 +117,9 @@ def test_compute_shows_the_thirteen_months(
     assert document["exercise"]["months"] == 13
     assert any("2022-09-30" in w for w in document["warnings"])
     assert "2022-09-30" in captured.err  # and on stderr, before the output
+    # April 2023 against April 2022 is the exercise against itself: no N-1, no growth
+    assert document["months"][-1]["revenue_prev_year"] is None
+    assert document["ytd"]["revenue_growth"] is None
 
 
 # ------------------------------------------------------------------ the file name disagrees
@@ -276,6 +279,21 @@ def test_a_fec_lagging_the_orders_stops_at_its_last_closed_month(tmp_path: Path)
     warning = period.warnings[0]
     assert "2023-10 (orders)" in warning and "--until 2023-10" in warning
     assert 'until = "2023-10"' in warning
+
+
+def test_orders_after_a_closed_exercise_are_named_with_the_option_that_reports_them(
+    tmp_path: Path,
+) -> None:
+    lines, revenue = monthly_sales("2023-01", 12)
+    write_fec(tmp_path, "123456789FEC20231231.txt", lines)
+    write_woo(tmp_path, {"2024-01": 500.0, "2024-03": 700.0})
+    period = report_period(read_exports(tmp_path))
+    assert period.table["revenue"].tolist() == revenue  # the FEC's exercise, 2023
+    (warning,) = period.warnings
+    assert warning.startswith("2024-01 to 2024-03 (orders) left out")
+    assert "ends 2023-12" in warning and "--until 2024-03" in warning
+    later = report_period(read_exports(tmp_path), until=month("2024-03"))
+    assert later.table.loc[month("2024-03"), "revenue"] == 700.0 and later.warnings == []
 
 
 def test_until_includes_the_later_months(tmp_path: Path) -> None:

@@ -114,3 +114,59 @@ def test_fill_and_refresh_stop_at_the_last_closed_month(
     assert not any("left out" in w for w in refreshed.warnings)
     assert main(["refresh", str(out), "--from", str(folder)]) == 0
     assert "warnings above" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("lang", "label"), [("fr", "Tendance 13 mois"), ("en", "13-month trend")])
+def test_the_dashboard_trend_header_says_the_exercise_length(
+    tmp_path: Path, lang: str, label: str
+) -> None:
+    from kpi_xl.workbook.template.builder import build_workbook
+    from kpi_xl.workbook.template.layout import DASH_COL_TREND, DASH_ROW_HEADER, Sheets
+
+    path = build_workbook(tmp_path / "t.xlsx", lang, n_months=13)
+    sheet = openpyxl.load_workbook(path)[Sheets.for_lang(lang).dashboard]
+    assert sheet.cell(DASH_ROW_HEADER + 1, DASH_COL_TREND + 1).value == label
+
+
+def test_until_past_every_export_is_an_error_not_an_empty_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines, _ = monthly_sales("2022-04", 13)
+    write_fec(tmp_path / "in", "123456789FEC20230430.txt", lines)
+    out = tmp_path / "r.xlsx"
+    code = main(["fill", "--from", str(tmp_path / "in"), "--out", str(out), "--until", "2025-06"])
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err
+    assert "no figure for the fiscal year 2023-05 to 2024-04" in err and "--until" in err
+
+
+def test_months_left_out_name_the_exports_not_last_year_shifted_on(tmp_path: Path) -> None:
+    from kpi_xl import sample_data
+
+    sample_data.write_sample_exports(tmp_path / "in", sample_data.Company(scale=0.05))
+    result = fill_report(tmp_path / "in", tmp_path / "r.xlsx", templates.template_path("en"),
+                         until="2025-06")  # fmt: skip
+    (cut,) = [w for w in result.warnings if "left out of the KPIs" in w]
+    assert cut.startswith("2025-07, 2025-08, 2025-09 (analytics, fec, manual, orders, survey)")
+
+
+def test_a_thirteen_month_exercise_after_a_twelve_month_one_compares_with_n_minus_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    before, _ = monthly_sales("2021-04", 12)
+    write_fec(tmp_path / "in", "123456789FEC20220331.txt", before)
+    lines, _ = monthly_sales("2022-04", 13, base=2000.0)
+    write_fec(tmp_path / "in", "123456789FEC20230430.txt", lines)
+    assert main(["compute", "--from", str(tmp_path / "in"), "--format", "json"]) == 0
+    months = json.loads(capsys.readouterr().out)["months"]
+    assert [m["month"] for m in months][::12] == ["2022-04", "2023-04"]
+    n_1 = [m["ebe_prev_year"] for m in months]
+    assert n_1[0] == pytest.approx(0.6 * 1000.0) and n_1[11] == pytest.approx(0.6 * 2100.0)
+    # April 2023's "last year" is April 2022, the exercise itself: no N-1
+    assert n_1[12] is None and months[12]["ebe_margin_prev_year"] is None
+    out = tmp_path / "r.xlsx"
+    assert main(["fill", "--from", str(tmp_path / "in"), "--out", str(out)]) == 0
+    cells = names(out, "in_ebe_prev_year")
+    assert len(cells) == 13 and cells[0] == pytest.approx(600.0) and cells[12] is None

@@ -64,7 +64,7 @@ def test_two_refreshes_at_once_keep_the_previous_version_in_the_backup(
 ) -> None:
     book, exports = report
     original = book.read_bytes()
-    runs = [_cli("refresh", str(book), "--from", str(exports)) for _ in range(2)]
+    runs = [_cli("refresh", str(book), "--from", str(exports), "--lang", "en") for _ in range(2)]
     results = [(p.wait(60), *p.communicate()) for p in runs]
     for code, _, err in results:
         assert code == 0 and "Traceback" not in err, err

@@ -45,6 +45,11 @@ TEXTS: dict[str, Callable[[str], str]] = {
     "bad-amount": lambda t: t + line("VEN", "20240105", "411000", "1O,00", "0") + "\n",
     "two-signs": lambda t: t + line("VEN", "20240105", "411000", "-1,00-", "0") + "\n",
     "inf-amount": lambda t: t + line("VEN", "20240105", "411000", "inf", "0") + "\n",
+    "nan-credit": lambda t: t + line("VEN", "20240105", "706000", "0", "NaN") + "\n",
+    "huge-amount": lambda t: t + line("VEN", "20240105", "411000", "1e308", "0") + "\n",
+    "overflow-amount": lambda t: t + line("VEN", "20240105", "411000", "0", "-1e999") + "\n",
+    "infinity-debit": lambda t: t + line("VEN", "20240105", "411000", "Infinity", "0") + "\n",
+    "null-amount": lambda t: t + line("VEN", "20240105", "411000", "NULL", "0") + "\n",
     "missing-account": lambda t: t + line("VEN", "20240105", "", "10,00", "0") + "\n",
     "na-account": lambda t: t + line("VEN", "20240105", "NA", "10,00", "0") + "\n",
     "no-amount": lambda t: t + line("VEN", "20240105", "411000", "", " ") + "\n",
@@ -138,3 +143,57 @@ def test_lone_cr_found_across_blocks(
     path = tmp_path / "f.txt"
     path.write_bytes(data)
     assert fastcsv.no_lone_cr(path) is regular
+
+
+NOT_NUMBERS = {
+    "inf-amount": ("Debit", "inf"),
+    "nan-credit": ("Credit", "NaN"),
+    "huge-amount": ("Debit", "1e308"),
+    "overflow-amount": ("Credit", "-1e999"),
+    "infinity-debit": ("Debit", "Infinity"),
+    "null-amount": ("Debit", "NULL"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_NUMBERS))
+@pytest.mark.parametrize("fast", [True, False], ids=["polars", "pandas"])
+def test_what_is_not_a_number_is_an_error(
+    tmp_path: Path, name: str, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NaN in a Credit is not a zero (January's revenue would vanish), inf and 1e308 are no
+    amounts: both paths stop at the line and column, showing the file's text."""
+    path = tmp_path / "FEC.txt"
+    path.write_bytes(TEXTS[name](BASE).encode("utf-8"))
+    column, value = NOT_NUMBERS[name]
+    message = outcome(path, fast, monkeypatch)
+    assert isinstance(message, str)
+    assert f"line {len(ENTRIES) + 2}, column '{column}'" in message
+    assert f"found '{value}'" in message and "bad amount" in message
+
+
+@pytest.mark.parametrize("cp1252_line", [2, 9, len(ENTRIES) + 1])
+@pytest.mark.parametrize("fast", [True, False], ids=["polars", "pandas"])
+def test_a_fec_with_mixed_encodings_is_decoded_line_by_line(
+    tmp_path: Path, cp1252_line: int, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One label pasted from a Windows tool (cp1252) in a UTF-8 FEC: that line is read as
+    cp1252 and named in a warning, the others stay UTF-8 (as the CSV readers do)."""
+    lines = BASE.split("\n")
+    lines[cp1252_line - 1] = lines[cp1252_line - 1].replace("Écriture", "Écriture café")
+    raw = b"\n".join(
+        text.encode("cp1252" if number == cp1252_line else "utf-8")
+        for number, text in enumerate(lines, start=1)
+    )
+    path = tmp_path / "FEC.txt"
+    path.write_bytes(raw)
+    result = outcome(path, fast, monkeypatch)
+    assert not isinstance(result, str), result
+    clean = tmp_path / "clean" / "FEC.txt"
+    clean.parent.mkdir()
+    clean.write_bytes(BASE.encode("utf-8"))
+    expected = outcome(clean, fast, monkeypatch)
+    assert not isinstance(expected, str)
+    pd.testing.assert_frame_equal(result.monthly, expected.monthly)
+    assert result.source.encoding == "utf-8"
+    assert result.warnings[0].startswith(f"FEC.txt: the file is UTF-8 but line(s) {cp1252_line} ")
+    assert result.warnings[1:] == expected.warnings

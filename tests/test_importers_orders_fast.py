@@ -58,6 +58,10 @@ VARIANTS: dict[str, Callable[[], str]] = {
     "empty-date": lambda: text([ROWS[0].replace("2024-01-07 09:50:26 +0100", ""), *ROWS[1:]]),
     "all-excluded": lambda: text([ROWS[3]]),
     "duplicated-total": lambda: text(ROWS).replace("Subtotal", "Total", 1),
+    "lone-cr-in-quoted-field": lambda: text(ROWS).replace(",Mug,", ',"ligne1\rligne2",'),
+    "crlf-and-lone-cr-in-quoted-field": lambda: (
+        text(ROWS).replace("\n", "\r\n").replace(",Mug,", ',"ligne1\rligne2",')
+    ),
 }
 
 
@@ -188,3 +192,51 @@ def test_cohorts_match_their_definition(seed: int) -> None:
             else:
                 assert value == sum(when in seen[c] for c in members) / len(members)
     assert set(got.index) == set(first.values())
+
+
+NOT_NUMBERS = {
+    "nan": ("Total", "NaN"),
+    "inf": ("Total", "inf"),
+    "minus-infinity": ("Total", "-Infinity"),
+    "overflow": ("Total", "1e999"),
+    "huge": ("Total", "1e308"),
+    "huge-digits": ("Total", "10000000000000000"),
+    "huge-taxes": ("Taxes", "2000000000000000.00"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_NUMBERS))
+@pytest.mark.parametrize("fast", [True, False], ids=["polars", "general"])
+def test_what_is_not_a_number_is_an_error(
+    tmp_path: Path, name: str, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NaN, inf and magnitudes no shop has stop the reading at their line and column."""
+    column, value = NOT_NUMBERS[name]
+    row = shopify_row("#9", "z@ex.fr", "paid", "10.00", "1.00", "2025-03-20")
+    row = row.replace(",10.00,0.00,1.00,10.00,", ",10.00,0.00,1.00,X,")
+    if column == "Taxes":
+        row = row.replace(",1.00,X,", f",{value},10.00,")
+    else:
+        row = row.replace(",1.00,X,", f",1.00,{value},")
+    path = tmp_path / "orders_export.csv"
+    path.write_bytes(text([*ROWS, row]).encode("utf-8"))
+    message = outcome(path, fast, monkeypatch)
+    assert isinstance(message, str), message
+    assert f"line {len(ROWS) + 2}, column '{column}'" in message
+    assert f"found '{value}'" in message
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("fast", [True, False], ids=["polars", "general"])
+def test_a_lone_cr_inside_a_quoted_field_is_text(
+    tmp_path: Path, fast: bool, end: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A valid CSV: the CR typed inside a quoted field (a Mac tool's line break) is no
+    line end; the order is read and the field keeps its text."""
+    rows = [ROWS[0], ROWS[5].replace(",Jean Dupont,", ',"Jean\rDupont",')]
+    path = tmp_path / "orders_export.csv"
+    path.write_bytes(text(rows).replace("\n", end).encode("utf-8"))
+    found = outcome(path, fast, monkeypatch)
+    assert not isinstance(found, str), found
+    assert sorted(found.orders["customer"].astype(str)) == ["a@ex.fr", "jean\rdupont"]
+    assert found.source.rows == 2

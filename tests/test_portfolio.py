@@ -68,7 +68,7 @@ def test_overview_rows_equal_each_report_cached_values(portfolio: Path, tmp_path
         assert row[0] == defined_values(report, "set_company")[0]
         off = sum(defined_values(report, f"kpi_{k.id}_status")[0] == "Hors objectif"
                   for k in catalog.KPIS)  # fmt: skip
-        assert row[heads.index("Hors objectif")] == off
+        assert row[heads.index("KPI hors objectif")] == off
         for kpi in catalog.KPIS:
             if kpi.name("fr") not in heads:
                 continue
@@ -91,7 +91,7 @@ def test_clients_needing_attention_come_first(portfolio: Path, tmp_path: Path) -
     assert (out / MEMORY_NAME).is_file()
     path = write_overview(results, out, "fr")
     heads, rows, _ = _sheet_rows(path)
-    off = [r[heads.index("Hors objectif")] for r in rows]
+    off = [r[heads.index("KPI hors objectif")] for r in rows]
     assert off == sorted(off, reverse=True) and off[0] >= 2
     assert rows[0][0] == "Martin & Fils"
     assert all(r[1] == "à jour" for r in rows)

@@ -60,3 +60,14 @@ def test_the_real_fec_sample_is_in_the_repository() -> None:
     assert REAL_FEC.stat().st_size == 685_338
     assert REAL_FEC_EXPECTED.is_file()
     assert (REAL_FEC.parent / "LICENSE").read_text(encoding="utf-8").startswith("MIT")
+
+
+def test_no_text_file_keeps_merge_conflict_markers() -> None:
+    folders = ("kpi_xl", "udfs", "tests", "docs", "scripts", "bench")
+    files = [*ROOT.glob("*.md"), *ROOT.glob("*.toml")]
+    files += [
+        f for d in folders for f in (ROOT / d).rglob("*") if f.suffix in {".py", ".md", ".sh"}
+    ]
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.MULTILINE)
+    found = [f for f in files if marker.search(f.read_text(encoding="utf-8"))]
+    assert len(files) > 50 and found == []

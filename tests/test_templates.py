@@ -245,3 +245,16 @@ def test_filled_build_caches_the_python_values(tmp_path: Path) -> None:
     rates = [c.value for c in named_cells(wb, "kpi_conversion_rate")]
     assert rates == pytest.approx([m / 100 for m in range(12)])
     assert named_cells(wb, "in_visitors")[5].value == 1000
+
+
+def test_an_unwritable_cache_says_where_and_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpi_xl.errors import WorkbookError
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    with pytest.raises(WorkbookError, match="cannot build the bundled template") as caught:
+        templates.template_path("fr", 13)
+    assert "XDG_CACHE_HOME" in str(caught.value)

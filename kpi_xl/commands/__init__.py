@@ -5,6 +5,8 @@ build its parser, so pandas, numpy, rich and the workbook code are imported
 inside ``run`` (or the functions it calls), never at the top of the module.
 """
 
+from typing import Any
+
 #: The languages of ``--lang`` (:data:`kpi_xl.catalog.LANGS`, not imported: it is slower).
 LANGS = ("fr", "en")
 
@@ -31,3 +33,25 @@ def sentence(summary: str) -> str:
     'Build the templates (French and English).'
     """
     return summary[:1].upper() + summary[1:] + "."
+
+
+def add_until(parser: Any, what: str = "the report's last month") -> None:
+    """``--until YYYY-MM``, the same option in compute, fill, refresh and batch."""
+    parser.add_argument(
+        "--until",
+        metavar="YYYY-MM",
+        help=f"{what} (default: the FEC's last month with P&L entries, else the last month "
+        "with data)",
+    )
+
+
+def add_pdf(parser: Any, what: str = "also write REPORT.pdf beside it") -> None:
+    """``--pdf [all]``, the same option in fill, refresh and batch."""
+    parser.add_argument(
+        "--pdf",
+        nargs="?",
+        const="dashboard",
+        choices=("dashboard", "all"),
+        metavar="all",
+        help=f"{what}: the dashboard (--pdf all: every sheet), with LibreOffice",
+    )

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi_xl.commands import LANGS, SUMMARIES
+from kpi_xl.commands import LANGS, SUMMARIES, add_pdf
 
 if TYPE_CHECKING:  # imported in run: 'batch --help' must not load the workbook code
     from rich.table import Table
@@ -59,9 +59,7 @@ def register(sub: Any) -> None:
                    help="every report's last month (default: each client's last closed month)")  # fmt: skip
     p.add_argument("--rebuild", action="store_true",
                    help="start every report again from the template (the old one kept as .bak)")  # fmt: skip
-    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"),
-                   metavar="all",
-                   help="also write each report's PDF: the dashboard (--pdf all: every sheet)")  # fmt: skip
+    add_pdf(p, "also write each report's PDF")
     p.set_defaults(func=run)
 
 
@@ -80,7 +78,9 @@ def _table(results: list[ClientResult], lang: str) -> Table:
     below = "voir ci-dessous" if fr else "see below"
     for r in results:
         result = below if r.status == "failed" else r.message
-        if r.output is not None and r.status in ("ok", "ok, with warnings"):
+        if r.status == "skipped" and r.output is not None:  # the status says "up to date"
+            result = f"{'inchangé' if fr else 'unchanged'} → {r.output.name}"
+        elif r.output is not None and r.status in ("ok", "ok, with warnings"):
             result += f" → {r.output.name}"
         warned = str(len(r.warnings)) if r.warnings else ""
         table.add_row(Text(r.client), Text(r.status_text(lang), style=STYLES[r.status]),
@@ -104,6 +104,26 @@ def _notes(results: list[ClientResult], lang: str) -> str:
         return ""
     title = "Avertissements :" if lang == "fr" else "Warnings:"
     return "\n".join([title, *(f"- {client}: {note}" for client, note in noted)])
+
+
+def _done_line(results: list[ClientResult], lang: str, summary: str, overview: str) -> str:
+    """The last line: how many reports were written, skipped, failed, and where the files are.
+
+    >>> from kpi_xl.batch import ClientResult
+    >>> r = [ClientResult("a", "ok", "", None), ClientResult("b", "failed", "", None)]
+    >>> print(_done_line(r, "fr", "s.csv", "p.xlsx"))
+    1 rapport écrit, 0 à jour, 1 en échec (0 avec avertissements) ; résumé : s.csv ; vue d'ensemble : p.xlsx
+    """
+    counts = {s: sum(r.status == s for r in results) for s in STYLES}
+    warned = counts["ok, with warnings"]
+    written, skipped, failed = counts["ok"] + warned, counts["skipped"], counts["failed"]
+    if lang == "fr":
+        plural = "s" if written > 1 else ""
+        return (f"{written} rapport{plural} écrit{plural}, {skipped} à jour, {failed} en échec "
+                f"({warned} avec avertissements) ; résumé : {summary} ; "
+                f"vue d'ensemble : {overview}")  # fmt: skip
+    return (f"{written} filled, {skipped} up to date, {failed} failed ({warned} with "
+            f"warnings); summary: {summary}; overview: {overview}")  # fmt: skip
 
 
 def _json(results: list[ClientResult]) -> str:
@@ -151,11 +171,7 @@ def run(args: argparse.Namespace) -> int:
     files_lang = batch_language(results, args.lang)  # the clients' language (issue 16)
     summary = write_summary(results, args.out, files_lang)
     overview = write_overview(results, args.out, files_lang)
-    counts = {s: sum(r.status == s for r in results) for s in STYLES}
-    warned = counts["ok, with warnings"]
-    done = (f"{counts['ok'] + warned} filled, {counts['skipped']} up to date, "
-            f"{counts['failed']} failed ({warned} with warnings); summary: "
-            f"{printable(str(summary))}; overview: {printable(str(overview))}")  # fmt: skip
+    done = _done_line(results, lang, printable(str(summary)), printable(str(overview)))
     if args.format == "csv":
         sys.stdout.write(summary_csv(results, lang))
     elif args.format == "json":
@@ -166,4 +182,4 @@ def run(args: argparse.Namespace) -> int:
             if text:
                 print(text)  # plain print: the terminal wraps it, no path is cut
     print(done, file=sys.stdout if args.format == "table" else sys.stderr)
-    return 1 if counts["failed"] else 0
+    return 1 if any(r.status == "failed" for r in results) else 0

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi_xl.commands import LANGS, SUMMARIES
+from kpi_xl.commands import LANGS, SUMMARIES, add_until
 
 if TYPE_CHECKING:  # imported where used: 'compute --help' must not load pandas
     import pandas as pd
@@ -73,12 +73,7 @@ def register(sub: Any) -> None:
         metavar="YYYY",
         help="the fiscal year starting in YYYY (default: the latest with data)",
     )
-    p.add_argument(
-        "--until",
-        metavar="YYYY-MM",
-        help="the last month to show (default: the FEC's last month with P&L entries, "
-        "else the last month with data)",
-    )
+    add_until(p, "the last month to show")
     p.add_argument(
         "--format",
         choices=("table", "csv", "csv-fr", "json"),
@@ -129,8 +124,7 @@ def run(args: argparse.Namespace) -> int:
     _check_has_data(period.table, exports, folder)
     inputs = period.inputs
     result = compute_kpis(inputs)
-    start = exports.fiscal_start_month(config.fiscal_year_start_month)
-    previous = prev_year_columns(exports.monthly, pd.DatetimeIndex(inputs.index), start)
+    previous = prev_year_columns(exports.monthly, pd.DatetimeIndex(inputs.index))
     if args.format in ("csv", "csv-fr"):
         _write_csv(inputs, result, french=args.format == "csv-fr", extra=previous)
     elif args.format == "json":

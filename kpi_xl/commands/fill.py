@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi_xl.commands import LANGS, SUMMARIES
+from kpi_xl.commands import LANGS, SUMMARIES, add_pdf, add_until
 
 if TYPE_CHECKING:  # imported in run: 'fill --help' must not load the workbook code
     from kpi_xl.report import ReportResult
@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # imported in run: 'fill --help' must not load the workbook c
 HELP = SUMMARIES["fill"]
 DESCRIPTION = """\
 Read the exports of a folder (FEC, orders, analytics, ad spend, NPS survey,
-manual CSV), cut the fiscal year's 12 months, and write a new KPI workbook:
+manual CSV), take the months of the exercise (the FEC's, 1 to 24 months;
+else the fiscal year's 12), and write a new KPI workbook:
 the Settings sheet gets the company, fiscal year start and targets of the
 config (kpi_xl.toml in the folder, or --config), the Inputs sheet gets the
 monthly figures, and every formula carries its computed value so the report
@@ -49,20 +50,21 @@ def register(sub: Any) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--company", metavar="NAME", help="company name for the Settings sheet")
-    p.add_argument("--until", metavar="YYYY-MM",
-                   help="the report's last month (default: the FEC's last month with P&L "
-                   "entries, else the last month with data)")  # fmt: skip
-    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"), metavar="all",
-                   help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
-                   "sheet), with LibreOffice")  # fmt: skip
+    add_until(p)
+    add_pdf(p)
     p.set_defaults(func=run)
 
 
-def describe(result: ReportResult, out: Path) -> str:
-    """A short account of what was written, for the terminal."""
+def describe(result: ReportResult, out: Path, lang: str = "en") -> str:
+    """A short account of what was written, for the terminal, in ``lang``."""
     months = result.summary.months
-    span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
     files = ", ".join(s.path.name for s in result.exports.sources)
+    if lang == "fr":
+        span = (
+            f"{months[0]:%Y-%m} à {months[-1]:%Y-%m}" if months else "aucun mois avec des données"
+        )
+        return f"{out} : {len(months)} mois remplis ({span}) depuis {files}"
+    span = f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "no month with data"
     return f"{out}: {len(months)} months filled ({span}) from {files}"
 
 
@@ -73,10 +75,18 @@ def print_warnings(warnings: list[str]) -> None:
     sys.stderr.flush()
 
 
-def warned(warnings: list[str]) -> str:
-    """The success line's reminder of the warnings printed above it."""
-    count = len(warnings)
-    return f" ({count} warning{'s' if count > 1 else ''} above)" if count else ""
+def warned(warnings: list[str], lang: str = "en") -> str:
+    """The success line's reminder of the warnings printed above it.
+
+    >>> warned(["a", "b"], "fr"), warned(["a"]), warned([])
+    (' (2 avertissements ci-dessus)', ' (1 warning above)', '')
+    """
+    count, plural = len(warnings), "s" if len(warnings) > 1 else ""
+    if not count:
+        return ""
+    if lang == "fr":
+        return f" ({count} avertissement{plural} ci-dessus)"
+    return f" ({count} warning{plural} above)"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     from kpi_xl.workbook.template.templates import template_path
 
     config = load_config(args.config or find_config(args.source))
-    template = args.template or template_path(args.lang or config.language)
+    lang = args.lang or config.language
+    template = args.template or template_path(lang)
     out, note = report_path(Path(args.out), Path(args.source).resolve().name, template)
     if note is not None:  # --out names a folder: the report goes inside (docs/batch.md)
         print(f"note: {note}", file=sys.stderr)
@@ -96,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     result = fill_report(args.source, out, template, year=args.year, config_path=args.config,
                          company=args.company, until=args.until)  # fmt: skip
     print_warnings(result.warnings)
-    print(describe(result, out) + warned(result.warnings))
+    print(describe(result, out, lang) + warned(result.warnings, lang))
     if args.pdf:
         print(f"PDF: {write_pdf(out, args.pdf)}")
     return 0

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kpi_xl.commands import SUMMARIES
+from kpi_xl.commands import SUMMARIES, add_pdf, add_until
+
+if TYPE_CHECKING:  # imported in run: 'refresh --help' must start fast
+    from kpi_xl.workbook.write.writer import WriteSummary
 
 HELP = SUMMARIES["refresh"]
 DESCRIPTION = """\
@@ -39,12 +42,8 @@ def register(sub: Any) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="config file (default: kpi_xl.toml in the exports folder)")  # fmt: skip
     p.add_argument("--no-backup", action="store_true", help="do not keep WORKBOOK.bak")
-    p.add_argument("--until", metavar="YYYY-MM",
-                   help="the last month to write (default: the FEC's last month with P&L "
-                   "entries, else the last month with data)")  # fmt: skip
-    p.add_argument("--pdf", nargs="?", const="dashboard", choices=("dashboard", "all"), metavar="all",
-                   help="also write REPORT.pdf beside it: the dashboard (--pdf all: every "
-                   "sheet), with LibreOffice")  # fmt: skip
+    add_until(p, "the last month to write")
+    add_pdf(p)
     p.add_argument("--force", action="store_true",
                    help="refresh even with another company's exports (SIREN or name)")  # fmt: skip
     p.set_defaults(func=run)
@@ -52,6 +51,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kpi_xl.commands.fill import print_warnings, warned
+    from kpi_xl.config import find_config, load_config
     from kpi_xl.pdf import soffice, write_pdf
     from kpi_xl.report import refresh_report  # here: 'refresh --help' must start fast
 
@@ -62,13 +62,21 @@ def run(args: argparse.Namespace) -> int:
                             backup=not args.no_backup, until=args.until,
                             force=args.force)  # fmt: skip
     print_warnings(result.warnings)
-    s = result.summary
-    months = ", ".join(f"{m:%Y-%m}" for m in s.months) or "none"
-    changed = f"{s.cells} cells changed" if s.cells else "already up to date, not rewritten"
-    print(f"{args.workbook}: {changed} (months in the exports: {months})"
-          + warned(result.warnings))  # fmt: skip
-    if s.backup is not None:
-        print(f"previous version kept as {s.backup}")
+    lang = args.lang or load_config(args.config or find_config(args.source)).language
+    print(_done(args.workbook, result.summary, lang) + warned(result.warnings, lang))
+    if result.summary.backup is not None:
+        kept = "version précédente conservée :" if lang == "fr" else "previous version kept as"
+        print(f"{kept} {result.summary.backup}")
     if args.pdf:
         print(f"PDF: {write_pdf(args.workbook, args.pdf)}")
     return 0
+
+
+def _done(workbook: Path, s: WriteSummary, lang: str) -> str:
+    """What the refresh did, in ``lang``."""
+    months = ", ".join(f"{m:%Y-%m}" for m in s.months)
+    if lang == "fr":
+        changed = f"{s.cells} cellules modifiées" if s.cells else "déjà à jour, non réécrit"
+        return f"{workbook} : {changed} (mois des exports : {months or 'aucun'})"
+    changed = f"{s.cells} cells changed" if s.cells else "already up to date, not rewritten"
+    return f"{workbook}: {changed} (months in the exports: {months or 'none'})"

@@ -20,10 +20,12 @@ Builds are reproducible: the same code gives byte-identical files.
 """
 BUILD_HELP = "write the French and English templates (or check them with --check)"
 BUILD_DESCRIPTION = """\
-Build monthly_kpi_fr.xlsx and monthly_kpi_en.xlsx from the KPI catalog: the
-Dashboard, Inputs, KPIs, Settings and comments sheets, their formulas and
-charts.  The same code always gives byte-identical files, so --check can
-tell whether the committed templates are stale.
+Build monthly_kpi_fr.xlsx and monthly_kpi_en.xlsx (12 months) from the KPI
+catalog: the How-to, Dashboard, Customer comments, Accounts, Settings,
+Inputs and KPIs sheets, their formulas and charts.  The same code always
+gives byte-identical files, so --check can tell whether the committed
+templates are stale.  Templates for an exercise of another length are
+built when a report needs one.
 """
 
 

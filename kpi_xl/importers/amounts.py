@@ -24,6 +24,9 @@ Fail = Callable[[int, str, str], NoReturn]
 _NOISE = r"[\s\u00a0\u202f€$£']|(?i:eur)"
 AMOUNT_EXPECTED = "an amount such as 1234,56 or -1 234.56"
 COUNT_EXPECTED = "a whole number of 0 or more"
+#: No business amount or count reaches this: such a value is a broken export (``1e308``).
+LIMIT = 1e15
+NOT_A_NUMBER = " (not nan, inf nor a magnitude of 1e15 or more)"
 _PLAIN = re.compile(r"-?\d+(?:[.,]\d{1,2})?\Z")
 _LOOP_MAX = 20_000
 
@@ -82,7 +85,7 @@ def parse_amounts(
     text = values.astype(object).where(values.notna(), "").astype(str)
     quick = _plain_numbers(text)
     if quick is not None:
-        return quick
+        return check_numbers(quick, text.iloc.__getitem__, fail, integers)
     clean = text.str.replace(_NOISE, "", regex=True)
     paren = clean.str.startswith("(") & clean.str.endswith(")")
     lead = clean.str.startswith("-")
@@ -98,7 +101,32 @@ def parse_amounts(
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         fail(pos, str(text.iloc[pos]), COUNT_EXPECTED if integers else AMOUNT_EXPECTED)
-    return result * sign
+    return check_numbers(result * sign, text.iloc.__getitem__, fail, integers)
+
+
+def check_numbers(
+    numbers: npt.NDArray[np.float64],
+    text_at: Callable[[int], object],
+    fail: Fail,
+    integers: bool = False,
+) -> npt.NDArray[np.float64]:
+    """``numbers`` (NaN = an empty cell); an infinite or absurdly big one calls ``fail``.
+
+    The one rule every reader applies: ``inf``, ``1e999`` or ``1e308`` is no
+    amount nor count (a cell that reads as NaN never comes here as a number:
+    the parsers refuse its text).  ``text_at(pos)`` gives the cell's text,
+    looked up only when reporting.
+
+    >>> check_numbers(np.array([1.0, np.nan]), str, lambda i, v, e: 1 / 0).tolist()
+    [1.0, nan]
+    """
+    with np.errstate(invalid="ignore"):
+        bad = np.abs(numbers) >= LIMIT  # inf too; NaN compares False
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        expected = COUNT_EXPECTED if integers else AMOUNT_EXPECTED
+        fail(pos, str(text_at(pos)), expected + NOT_A_NUMBER)
+    return numbers
 
 
 def _plain_numbers(text: pd.Series) -> npt.NDArray[np.float64] | None:

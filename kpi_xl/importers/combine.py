@@ -214,6 +214,7 @@ def _read_one(path: Path, config: Config, into: _Collected) -> None:
         into.orders.append(found.assign(kind=kind))
         first, last = found["month"].min(), found["month"].max()
         into.sources.append(SourceFile(path, kind, len(table.data), first, last, table.encoding))
+        into.warnings.extend(table.warnings)  # e.g. lines in another encoding
     else:
         readers: dict[
             str,
@@ -286,10 +287,14 @@ def _assemble(got: _Collected, config: Config) -> Exports:
         if part is not None:
             _overwrite(out, part)
             track.mark(name)
-    out["revenue_prev_year"] = out["revenue_prev_year"].fillna(_year_before(out["revenue"]))
+    exercises = [e for e, _ in got.exercises]
+    out["revenue_prev_year"] = out["revenue_prev_year"].fillna(
+        year_before(out["revenue"], exercises)
+    )
     track.mark("revenue one year earlier")
-    for column in ledger.PREV_YEAR_COLUMNS:  # the FEC's cascade, one year earlier
-        out[f"{column}_prev_year"] = out[f"{column}_prev_year"].fillna(_year_before(out[column]))
+    for column in ledger.PREV_YEAR_COLUMNS:  # the FEC's cascade, one exercise earlier
+        earlier = year_before(out[column], exercises)
+        out[f"{column}_prev_year"] = out[f"{column}_prev_year"].fillna(earlier)
     track.mark("FEC one exercise earlier")
     comments = pd.concat(got.comments, ignore_index=True) if got.comments else None
     exercises = sorted((e for e, _ in got.exercises), key=lambda e: e.start)
@@ -449,11 +454,32 @@ def _fill_analytics(
     return "analytics"
 
 
-def _year_before(revenue: pd.Series) -> pd.Series:
-    """Each month's revenue of the same month one year earlier."""
-    earlier = revenue.copy()
+def _same_exercise(months: pd.Index, exercises: list[Exercise]) -> np.ndarray:
+    """Months whose month one year earlier is in their own exercise (the 13th month on of a
+    long first exercise): that month is not "N-1", whose figures come from the exercise before.
+
+    >>> from kpi_xl.importers.exercise import Exercise
+    >>> first = Exercise("F", pd.Timestamp("2022-04-01"), pd.Timestamp("2023-05-01"),
+    ...                  pd.DatetimeIndex([]))
+    >>> months = pd.date_range("2023-03-01", periods=4, freq="MS")
+    >>> _same_exercise(months, [first]).tolist()
+    [False, True, True, False]
+    """
+    index = pd.DatetimeIndex(months)
+    before = index - pd.DateOffset(years=1)
+    same = np.zeros(len(index), dtype=bool)
+    for e in exercises:
+        same |= (index >= e.start) & (index <= e.end) & (before >= e.start)
+    return same
+
+
+def year_before(values: pd.Series, exercises: list[Exercise] | None = None) -> pd.Series:
+    """Each month's value of the same month one year earlier; none where that month is in
+    the same FEC exercise (see :func:`_same_exercise`)."""
+    earlier = values.copy()
     earlier.index = earlier.index + pd.DateOffset(years=1)
-    return earlier.reindex(revenue.index)
+    earlier = earlier[~earlier.index.duplicated()].reindex(values.index)
+    return earlier.mask(_same_exercise(values.index, exercises or []))
 
 
 def fiscal_year_table(
@@ -479,6 +505,6 @@ def fiscal_year_table(
     table = monthly.reindex(months)
     if "revenue" in monthly and "revenue_prev_year" in table:
         table["revenue_prev_year"] = table["revenue_prev_year"].fillna(
-            _year_before(monthly["revenue"]).reindex(months)
+            year_before(monthly["revenue"]).reindex(months)
         )
     return table.astype(np.float64)

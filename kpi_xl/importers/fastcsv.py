@@ -29,6 +29,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kpi_xl.importers.amounts import LIMIT
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -120,7 +122,7 @@ def read(path: Path, delimiter: str, positions: list[int], roles: list[str]) -> 
         separator=delimiter,
         quote_char=None,  # labels may hold a lone quote
         infer_schema=False,
-        null_values=PANDAS_NA,
+        null_values=None,  # pandas' missing texts are applied per column (not to amounts)
         encoding="utf8",
     )
     exprs: list[pl.Expr] = []
@@ -138,6 +140,8 @@ def _column_exprs(role: str, text: pl.Expr) -> list[pl.Expr]:
     """The typed columns polars computes for one needed column."""
     import polars as pl
 
+    if role != "debit" and role != "credit" and role != "montant":
+        text = pl.when(text.is_in(PANDAS_NA)).then(None).otherwise(text)
     if role in ("journalcode", "journallib", "comptenum", "sens"):
         return [text.alias(role)]  # distinct values become categories afterwards
     if role == "ecrituredate":
@@ -232,7 +236,7 @@ def quick_amount(body: pl.Expr) -> pl.Expr:
         .then(-number)
         .otherwise(number)
     )
-    return pl.when(signed.is_finite()).then(signed)
+    return pl.when(signed.abs() < LIMIT).then(signed)  # inf, nan, 1e308: the full parser
 
 
 def amounts_or_texts(quick: pl.Series, slow_texts: pl.Series) -> pd.Series:

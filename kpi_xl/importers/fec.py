@@ -14,12 +14,13 @@ decimal point.  Lines are then summed per (month, account, journal kind) with
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +29,7 @@ import pandas as pd
 from kpi_xl.config import Config, FecConfig
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import fastcsv, ledger, textfile
-from kpi_xl.importers.amounts import AMOUNT_EXPECTED, parse_amounts
+from kpi_xl.importers.amounts import AMOUNT_EXPECTED, check_numbers, parse_amounts
 from kpi_xl.importers.base import SourceFile
 from kpi_xl.importers.dates import DATE_EXPECTED, parse_dates
 from kpi_xl.importers.exercise import Exercise, decide, journal_labels, opening_codes
@@ -81,10 +82,12 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
     config = config or Config()
     path = Path(path)
     layout = _layout(path, config)
-    frame, encoding = _parse(path, layout, config.csv.encoding)
+    frame, encoding, mixed = _parse(path, layout, config.csv.encoding)
     if frame.empty:
         raise _no_entries(path)
-    lines = _Lines(path, len(frame))
+    amount_columns = ("debit", "credit", "montant")
+    columns = {n.capitalize(): layout.positions[n] for n in amount_columns if n in layout.positions}
+    lines = _Lines(path, len(frame), layout.delimiter, columns)
     months = _months(frame["date"], lines)
     missing = frame["account"].isna().to_numpy()
     if missing.any():
@@ -102,6 +105,8 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
     monthly = _monthly(by_account, config.fec)
     totals = _totals(by_account, debit, credit)
     warnings = [*notes, *_check_balance(path, totals)]
+    if mixed:
+        warnings.insert(0, textfile.mixed_warning(path, mixed))
     last = monthly.index.max() if len(monthly) else None
     source = SourceFile(path, "fec", len(frame), exercise.start, last, encoding)
     return FecResult(monthly, totals, source, by_account, warnings, exercise)
@@ -151,8 +156,10 @@ def _layout(path: Path, config: Config) -> _Layout:
     )
 
 
-def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFrame, str]:
+def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFrame, str, list[int]]:
     """The needed columns, parsed by the C reader; retried in the fallback encodings.
+
+    Also the lines decoded apart (cp1252 lines in a UTF-8 file), for the warning.
 
     A big UTF-8 file is read by polars' multi-threaded reader instead when its
     lines are regular (see :mod:`kpi_xl.importers.fastcsv`): the frame has the
@@ -163,7 +170,7 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
     if (forced or layout.encoding).replace("-sig", "") == "utf-8" and fastcsv.worth_it(path):
         fast = fastcsv.read(path, layout.delimiter, usecols, roles)
         if fast is not None:
-            return _named(fast), "utf-8"
+            return _named(fast), "utf-8", []
     categorical = {
         layout.positions[r]: "category"
         for r in ("journalcode", "journallib", "comptenum", "sens")
@@ -171,8 +178,12 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
     }
     order = dict.fromkeys((layout.encoding.replace("utf-8-sig", "utf-8"), *textfile.FALLBACKS))
     for encoding in (forced,) if forced else tuple(order):
+        # Before falling back to cp1252: a UTF-8 FEC with a few cp1252 lines (a label pasted
+        # from a Windows tool) is decoded line by line, like the CSV readers do.
+        mixed = None if forced or encoding != "cp1252" else textfile.mixed_text(path.read_bytes())
+        source: Path | io.StringIO = io.StringIO(mixed[0]) if mixed else path
         try:
-            frame = _read_columns(path, layout, usecols, categorical, encoding)
+            frame = _read_columns(source, layout, usecols, categorical, encoding)
         except UnicodeDecodeError:
             if forced:
                 raw = path.read_bytes()
@@ -190,7 +201,9 @@ def _parse(path: Path, layout: _Layout, forced: str | None) -> tuple[pd.DataFram
         if sorted(int(c) for c in frame.columns) != sorted(usecols):
             raise _short_first_entry(path, layout)
         frame.columns = pd.Index([roles[usecols.index(int(c))] for c in frame.columns])
-        return _named(frame), encoding
+        if mixed:
+            return _named(frame), "utf-8", mixed[1]
+        return _named(frame), encoding, []
     raise AssertionError("iso-8859-15 decodes every byte")  # pragma: no cover
 
 
@@ -221,8 +234,17 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_columns(
-    path: Path, layout: _Layout, usecols: list[int], categorical: dict[int, str], encoding: str
+    path: Path | io.StringIO,
+    layout: _Layout,
+    usecols: list[int],
+    categorical: dict[int, str],
+    encoding: str,
 ) -> pd.DataFrame:
+    amounts = {layout.positions[r] for r in ("debit", "credit", "montant") if r in layout.positions}
+    # The stubs want names; with header=None pandas keys the columns by position.
+    missing: dict[Any, list[str]] = {
+        c: [""] if c in amounts else fastcsv.PANDAS_NA for c in usecols
+    }
     with warnings.catch_warnings():
         # Chunks typed differently (numbers, then a text) are handled later.
         warnings.simplefilter("ignore", pd.errors.DtypeWarning)
@@ -236,6 +258,9 @@ def _read_columns(
             decimal=",",
             quoting=csv.QUOTE_NONE,  # labels may hold a lone quote
             index_col=False,  # a trailing separator must not become an index
+            # Only an empty amount is missing: 'NaN' or 'NULL' is a bad amount, not a zero.
+            keep_default_na=False,
+            na_values=missing,
             encoding=encoding,
             engine="c",
         )
@@ -244,12 +269,26 @@ def _read_columns(
 class _Lines:
     """Maps a data row to its file line; only computed when an error is reported."""
 
-    def __init__(self, path: Path, rows: int) -> None:
+    def __init__(
+        self, path: Path, rows: int, delimiter: str = "\t", columns: dict[str, int] | None = None
+    ) -> None:
         self.path = path
         self.rows = rows
+        self.delimiter = delimiter
+        self.columns = columns or {}  # column name -> position, for :meth:`text`
 
     def line_of(self, row: int) -> int:
         """The 1-based line of data row ``row`` (blank lines skipped, like the C reader)."""
+        return self._find(row)[0]
+
+    def text(self, row: int, column: str) -> str:
+        """The text of ``column`` on data row ``row``, as the file writes it (``1e308``, not
+        the number the C reader made of it)."""
+        fields = self._find(row)[1].decode("utf-8", errors="replace").split(self.delimiter)
+        position = self.columns.get(column, len(fields))
+        return fields[position].strip() if position < len(fields) else ""
+
+    def _find(self, row: int) -> tuple[int, bytes]:
         count = -1
         with open(self.path, "rb") as handle:
             data = handle.read()
@@ -258,8 +297,8 @@ class _Lines:
                 continue
             count += 1
             if count == row:
-                return number
-        return number
+                return number, raw
+        return number, b""
 
     def fail(self, row: int, column: str, problem: str, value: str, expected: str) -> NoReturn:
         raise InputFileError(
@@ -323,11 +362,15 @@ def _month_numbers(ymd: Ints) -> Ints:
 
 
 def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return values.to_numpy(dtype=np.float64, na_value=np.nan)
-
     def fail(row: int, value: str, expected: str) -> NoReturn:
         lines.fail(row, column, "bad amount", value, expected)
+
+    def text_at(row: int) -> str:
+        return lines.text(row, column)
+
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return check_numbers(numbers, text_at, fail)
 
     # The C reader works in chunks: a column may mix numbers it parsed with
     # texts it could not; only the texts need our parser.
@@ -350,7 +393,7 @@ def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
 
         quick_values[rest] = parse_amounts(strings[rest], fail_rest, default_decimal=",")
     result[texts] = quick_values
-    return result
+    return check_numbers(result, text_at, fail)
 
 
 def _amounts(frame: pd.DataFrame, lines: _Lines) -> tuple[Floats, Floats]:

@@ -29,6 +29,7 @@ import pandas as pd
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import fastcsv
+from kpi_xl.importers.amounts import LIMIT
 from kpi_xl.importers.recognise import WOO_ORDER, WOO_SALES, Sniffed, head_text
 from kpi_xl.importers.table import Table, normalise, unique_names
 
@@ -201,18 +202,20 @@ def _orders(plan: _Plan) -> list[pl.Expr]:
     def col(position: int | None) -> pl.Expr:
         return pl.col(str(position)) if position is not None else pl.lit("")
 
-    amounts = [p for p in (plan.amount, plan.taxes, plan.refunded) if p is not None]
-    # The date part is what comes before a space or a T: with the ISO pattern checked,
-    # it is the first ten characters.
-    date = col(plan.date).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    valid = [(col(p).str.contains(_AMOUNT) | (col(p) == "")).all() for p in amounts]
-    valid.append(col(plan.date).str.contains(_DATE).all() & date.is_not_null().all())
-
     def number(position: int | None) -> pl.Expr:
         if position is None:
             return pl.lit(0.0)
         text = col(position).str.replace(",", ".", literal=True)
         return text.cast(pl.Float64, strict=False).fill_null(0.0)
+
+    amounts = [p for p in (plan.amount, plan.taxes, plan.refunded) if p is not None]
+    # The date part is what comes before a space or a T: with the ISO pattern checked,
+    # it is the first ten characters.
+    date = col(plan.date).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    valid = [(col(p).str.contains(_AMOUNT) | (col(p) == "")).all() for p in amounts]
+    # 1e15 and more is no amount: the general reader reports it (see amounts.LIMIT).
+    valid += [(number(p).abs() < LIMIT).all() for p in amounts]
+    valid.append(col(plan.date).str.contains(_DATE).all() & date.is_not_null().all())
 
     total, refunded = number(plan.amount), number(plan.refunded)
     taxes = number(plan.taxes if plan.net_of_tax else None)

@@ -23,7 +23,7 @@ import pandas as pd
 from kpi_xl.config import parse_month
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers.base import INPUT_IDS, month_index
-from kpi_xl.importers.combine import Exports, fiscal_year_table
+from kpi_xl.importers.combine import Exports, fiscal_year_table, year_before
 from kpi_xl.importers.exercise import Exercise
 
 
@@ -77,9 +77,11 @@ def report_period(
         base = fiscal_year_table(exports.monthly, _year_of(latest, year, start_month or 1),
                                  start_month or 1)  # fmt: skip
         index = pd.DatetimeIndex(base.index)
-    table = _table(exports.monthly, index)
+    table = _table(exports.monthly, index, exports.exercises)
     if latest is not None:
         notes.extend(_cut_after(table, exports, latest, until is not None))
+    if months is None and year is None and until is None:
+        notes.extend(_after_the_exercise(exports, table))
     notes.extend(_fec_left_out(exports, table, latest))
     origins = None
     if exports.origins is not None:
@@ -151,15 +153,14 @@ def _shown_months(exercise: Exercise, exercises: list[Exercise]) -> pd.DatetimeI
     return pd.date_range(exercise.start, end, freq="MS", name="month")
 
 
-def _table(monthly: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:
+def _table(
+    monthly: pd.DataFrame, index: pd.DatetimeIndex, exercises: list[Exercise]
+) -> pd.DataFrame:
     months = month_index(index)
     table = monthly.reindex(months)
     if "revenue" in monthly and "revenue_prev_year" in table:
-        earlier = monthly["revenue"].copy()
-        earlier.index = earlier.index + pd.DateOffset(years=1)
-        table["revenue_prev_year"] = table["revenue_prev_year"].fillna(
-            earlier[~earlier.index.duplicated()].reindex(months)
-        )
+        earlier = year_before(monthly["revenue"], exercises)
+        table["revenue_prev_year"] = table["revenue_prev_year"].fillna(earlier.reindex(months))
     return table.astype(np.float64)
 
 
@@ -189,10 +190,33 @@ def _cut_after(
     ]
 
 
+def _after_the_exercise(exports: Exports, table: pd.DataFrame) -> list[str]:
+    """Months of other sources after the exercise shown (no FEC for them yet): named, with
+    the option that reports them, since the report silently stops at the exercise's end."""
+    if not exports.exercises or table.empty:
+        return []
+    end = pd.Timestamp(table.index.max())
+    given = [i for i in INPUT_IDS if not i.endswith("_prev_year")]
+    later = exports.monthly.reindex(columns=given)
+    later = later[later.index > end].dropna(how="all")
+    if later.empty:
+        return []
+    months = list(pd.DatetimeIndex(later.index))
+    first, last = months[0], months[-1]
+    return [
+        f"{first:%Y-%m} to {last:%Y-%m} ({_sources_of(exports, months)}) left out: they come "
+        f"after the exercise shown, which ends {end:%Y-%m}, and no FEC covers them yet; for a "
+        f'report of those months, run with --until {last:%Y-%m} or set until = "{last:%Y-%m}" '
+        "in kpi_xl.toml"
+    ]
+
+
 def _sources_of(exports: Exports, months: list[pd.Timestamp]) -> str:
+    """The sources of the exports' own figures in ``months`` (not last year's shifted on)."""
     if exports.origins is None:
         return "figures"
-    cells = exports.origins.reindex(months).to_numpy(dtype=object).ravel()
+    own = [c for c in exports.origins.columns if not str(c).endswith("_prev_year")]
+    cells = exports.origins.reindex(index=months, columns=own).to_numpy(dtype=object).ravel()
     found = {str(c) for c in cells if isinstance(c, str)}
     return ", ".join(sorted(found)) or "figures"
 

@@ -9,6 +9,7 @@ almost never decodes as valid UTF-8 by accident, then fall back.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from kpi_xl.errors import InputFileError
@@ -28,6 +29,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 FALLBACKS = ("utf-8", "cp1252", "iso-8859-15")
+# A UTF-8 multi-byte character (an accent): without one, no line is UTF-8 text.
+_UTF8_ACCENT = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+_DECODE_BLOCK = 2**20
 SAVE_AS_CSV = "open it in Excel or LibreOffice and save it as 'CSV UTF-8'"
 
 
@@ -93,19 +97,41 @@ def decode_mixed(path: Path, raw: bytes, encoding: str | None = None) -> tuple[s
 
 
 def _by_line(raw: bytes) -> tuple[str, list[int]] | None:
-    """Decode line by line when some non-ASCII lines are UTF-8 and others are not."""
-    parts = raw.split(b"\n")
+    """Decode line by line when some non-ASCII lines are UTF-8 and others are not.
+
+    None when no line holds a UTF-8 accent (a cp1252 file: decode it whole).
+    Only the lines that are not UTF-8 are decoded apart, found from the
+    decoder's errors: a big FEC with one such line costs one more pass.
+    """
+    if _UTF8_ACCENT.search(raw) is None:
+        return None
+    view = memoryview(raw)
     texts: list[str] = []
     others: list[int] = []
     utf8_accents = False
-    for number, part in enumerate(parts, start=1):
+    pos, line, block = 0, 1, _DECODE_BLOCK
+    while pos < len(raw):
+        # Blocks of whole lines: an error costs a decode of one block, not of the rest;
+        # small blocks after an error, for files where such lines are many.
+        stop = raw.find(b"\n", min(pos + block, len(raw)))
+        stop = len(raw) if stop < 0 else stop
         try:
-            texts.append(part.decode("utf-8"))
-            utf8_accents = utf8_accents or not part.isascii()
-        except UnicodeDecodeError:
-            others.append(number)
-            texts.append(_fallback(part))
-    return ("\n".join(texts), others) if utf8_accents else None
+            texts.append(str(view[pos:stop], "utf-8"))
+            utf8_accents = utf8_accents or not texts[-1].isascii()
+            line += raw.count(b"\n", pos, stop)
+            pos, block = stop, min(2 * block, _DECODE_BLOCK)
+        except UnicodeDecodeError as exc:
+            bad = pos + exc.start
+            start = max(pos, raw.rfind(b"\n", pos, bad) + 1)
+            end = raw.find(b"\n", bad)
+            end = len(raw) if end < 0 else end
+            texts.append(str(view[pos:start], "utf-8"))
+            utf8_accents = utf8_accents or not texts[-1].isascii()
+            line += raw.count(b"\n", pos, start)
+            others.append(line)
+            texts.append(_fallback(raw[start:end]))
+            pos, block = end, 4096
+    return ("".join(texts), others) if utf8_accents else None
 
 
 def _fallback(part: bytes) -> str:
@@ -113,6 +139,12 @@ def _fallback(part: bytes) -> str:
         return part.decode("cp1252")
     except UnicodeDecodeError:
         return part.decode("iso-8859-15")
+
+
+def mixed_text(raw: bytes) -> tuple[str, list[int]] | None:
+    """``raw`` (not UTF-8 as a whole) decoded line by line, and the lines that are not
+    UTF-8; None when no line is UTF-8 text with accents (decode it whole)."""
+    return _by_line(raw)
 
 
 def mixed_warning(path: Path, lines: list[int]) -> str:
@@ -159,8 +191,21 @@ def read_text_mixed(path: Path, encoding: str | None = None) -> tuple[str, str, 
 
 
 def unix_lines(text: str) -> str:
-    """``text`` without BOM, its line ends as ``\\n`` (``\\r\\r\\n`` is one line end)."""
+    """``text`` without BOM, its line ends as ``\\n`` (``\\r\\r\\n`` is one line end).
+
+    A lone CR inside a quoted field (a comment typed ``ligne1\\rligne2`` in
+    a Mac tool) is text, not a line end: it stays, and the csv module keeps
+    it in the field.  The parts between quotes alternate outside / inside a
+    quoted field (an escaped ``""`` gives an empty outside part).
+    """
     text = text.removeprefix("\ufeff")
-    if "\r" in text:
-        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    if "\r" not in text:
+        return text
+    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n")
+    if "\r" not in text:
+        return text
+    if '"' not in text:
+        return text.replace("\r", "\n")
+    parts = text.split('"')
+    parts[0::2] = [part.replace("\r", "\n") for part in parts[0::2]]
+    return '"'.join(parts)

@@ -2,7 +2,7 @@
 
 Each tile looks its KPI up on the KPIs sheet by the name chosen in Settings
 (INDEX/MATCH, Excel 2010).  Sparklines and charts need fixed ranges, so a
-helper block right of the printed area pulls the chosen KPI's 12 months by
+helper block right of the printed area pulls the chosen KPI's months by
 INDEX; empty months become ``#N/A`` there, which charts skip (Excel would draw
 an empty string as zero).
 """
@@ -75,7 +75,7 @@ MARGIN, MARGIN_TARGET = "_margin", "_margin_target"
 
 
 def helper_key(slot: int, what: str) -> str:
-    """Key of a tile's helper value: ``match``, ``unit``, ``light`` or ``trend`` (12 months)."""
+    """Key of a tile's helper value: ``match``, ``unit``, ``light`` or ``trend`` (every month)."""
     return f"_dash_{slot}_{what}"
 
 
@@ -169,7 +169,7 @@ def _header(ctx: Context, ws: Any) -> None:
         layout.DASH_COL_TARGET: texts.COL_TARGET(lang),
         layout.DASH_COL_STATUS: texts.COL_STATUS(lang),
         layout.DASH_COL_CHANGE: texts.COL_CHANGE(lang),
-        layout.DASH_COL_TREND: texts.DASH_TREND(lang),
+        layout.DASH_COL_TREND: texts.dash_trend(ctx.n_months)(lang),
         layout.DASH_COL_ACTION: texts.COL_ACTION(lang),
     }
     ws.set_row(layout.DASH_ROW_HEADER, 30)
@@ -252,7 +252,7 @@ def _named(ctx: Context, ws: Any, row: int, col: int, name: str, formula: str, f
 
 
 def _trend_helper(ctx: Context, ws: Any, row: int, match: str, slot: int) -> None:
-    """The 12 months of the slot's KPI, #N/A where empty so sparklines leave a gap."""
+    """The months of the slot's KPI, #N/A where empty so sparklines leave a gap."""
     block = _kpi_block(ctx)
     small = ctx.fmt(font_color=styles.GREY, font_size=8, num_format="0.00")
     for m in range(ctx.n_months):

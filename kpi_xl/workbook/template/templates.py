@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from kpi_xl import __version__, catalog
-from kpi_xl.errors import KpiValueError
+from kpi_xl.errors import KpiValueError, WorkbookError
 from kpi_xl.workbook.contract import MAX_MONTHS, N_MONTHS
 from kpi_xl.workbook.template.builder import build_workbook
 
@@ -67,7 +67,15 @@ def template_path(lang: str = "fr", n_months: int = N_MONTHS) -> Path:
         return bundled
     cached = cache_dir() / name
     if not cached.is_file():
-        _build_atomically(cached, lang, n_months)
+        try:
+            _build_atomically(cached, lang, n_months)
+        except OSError as exc:
+            raise WorkbookError(
+                cached.parent,
+                f"cannot build the bundled template {name} here ({exc.strerror or exc})",
+                hint="kpi_xl builds its templates once into this cache folder: set "
+                "XDG_CACHE_HOME to a folder you can write to, or give your own --template",
+            ) from exc
     return cached
 
 

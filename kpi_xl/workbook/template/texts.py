@@ -165,7 +165,17 @@ DASH_SUBTITLE = Text(
     "Values compared with the targets of the Settings sheet; change = latest month minus "
     "the one before.",
 )
-DASH_TREND = Text("Tendance 12 mois", "12-month trend")
+
+
+def dash_trend(n_months: int) -> Text:
+    """The trend column's header: the sparkline spans the exercise's ``n_months``.
+
+    >>> dash_trend(13)("fr"), dash_trend(12)("en")
+    ('Tendance 13 mois', '12-month trend')
+    """
+    return Text(f"Tendance {n_months} mois", f"{n_months}-month trend")
+
+
 CHART_REVENUE = Text("Chiffre d'affaires et résultat net par mois", "Revenue and net profit by month")  # fmt: skip
 CHART_MARGIN = Text("Marge nette par mois et objectif", "Net margin by month and target")
 CHART_HELPER = Text(
