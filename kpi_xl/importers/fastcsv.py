@@ -143,7 +143,8 @@ def _column_exprs(role: str, text: pl.Expr) -> list[pl.Expr]:
     if role != "debit" and role != "credit" and role != "montant":
         text = pl.when(text.is_in(PANDAS_NA)).then(None).otherwise(text)
     if role in ("journalcode", "journallib", "comptenum", "sens"):
-        return [text.alias(role)]  # distinct values become categories afterwards
+        # hashed once here, in parallel with the other columns; sorted afterwards
+        return [text.cast(pl.Categorical).alias(role)]
     if role == "ecrituredate":
         stripped = text.str.strip_chars(" \t")
         number = stripped.cast(pl.Int64, strict=False)
@@ -207,14 +208,24 @@ def _filled(text: pl.Expr) -> pl.Expr:
 
 
 def categorical(column: pl.Series) -> pd.Series:
-    """A pandas categorical of the column's texts (missing cells: code -1)."""
+    """A pandas categorical of the column's texts, categories sorted (missing cells: code -1).
+
+    A polars categorical column is only remapped: its distinct codes, sorted by
+    text, index a lookup table (no second pass over the texts).
+    """
     import polars as pl
 
-    categories = column.drop_nulls().unique().sort()
-    codes = column.cast(pl.Enum(categories)).to_physical().fill_null(-1)
-    return pd.Series(
-        pd.Categorical.from_codes(codes.to_numpy().astype(np.int32), pd.Index(categories.to_list()))
-    )
+    if column.dtype != pl.Categorical:
+        column = column.cast(pl.Categorical)
+    distinct = column.drop_nulls().unique()
+    texts = distinct.cast(pl.String)
+    order = texts.arg_sort().to_numpy()
+    ids = distinct.to_physical().to_numpy()
+    missing = int(ids.max()) + 1 if len(ids) else 0  # a code no text has
+    lookup = np.full(missing + 1, -1, dtype=np.int32)
+    lookup[ids[order]] = np.arange(len(ids), dtype=np.int32)
+    codes = lookup[column.to_physical().fill_null(missing).to_numpy()]
+    return pd.Series(pd.Categorical.from_codes(codes, pd.Index(texts.gather(order).to_list())))
 
 
 def quick_amount(body: pl.Expr) -> pl.Expr:
