@@ -8,28 +8,19 @@ from pathlib import Path
 from samples import REAL_FEC, REAL_FEC_EXPECTED
 
 ROOT = Path(__file__).resolve().parents[1]
-# Ways a file can reach outside the repository: a parent beyond the root, "..", or the
-# shared/ folder that sits beside the clone on a developer's machine.
-OUTSIDE = [
-    re.compile(r"parents\[(\d+)\]"),
-    re.compile(r"\.\./"),
-    re.compile(r"\bshared/(?:samples|seeds)\b"),
-]
+# Ways a file can reach outside the repository: a parent beyond the root, or "..".
+OUTSIDE = [re.compile(r"parents\[(\d+)\]"), re.compile(r"\.\./")]
 
 
-def _depth(path: Path) -> int:
-    """How many parents lead from ``path`` to the repository root."""
-    return len(path.relative_to(ROOT).parents) - 1
-
-
-def _outside_references(path: Path) -> list[str]:
+def _outside_references(path: Path, root: Path = ROOT) -> list[str]:
+    depth = len(path.relative_to(root).parents) - 1  # parents from the file to the root
     found = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         for pattern in OUTSIDE:
             for match in pattern.finditer(line):
-                if pattern.groups and int(match.group(1)) <= _depth(path):
+                if pattern.groups and int(match.group(1)) <= depth:
                     continue  # parents[k] that stays inside the repository
-                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+                found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     return found
 
 
@@ -47,13 +38,16 @@ def test_no_test_script_or_bench_reads_above_the_repository() -> None:
 
 
 def test_the_check_sees_a_path_above_the_root(tmp_path: Path) -> None:
-    """The check itself can fail: a bench reading ../shared is caught."""
-    probe = ROOT / "bench" / "_probe_outside.py"
-    probe.write_text('P = Path(__file__).resolve().parents[2] / "shared/samples"\n')
-    try:
-        assert len(_outside_references(probe)) == 2
-    finally:
-        probe.unlink()
+    """The check itself can fail: a bench climbing above its clone is caught."""
+    probe = tmp_path / "bench" / "probe.py"  # a clone at tmp_path, never the real one
+    probe.parent.mkdir()
+    probe.write_text(
+        'INSIDE = Path(__file__).resolve().parents[1] / "tests"\n'
+        'ABOVE = Path(__file__).resolve().parents[2] / "samples"\n'
+        'RELATIVE = Path("../samples")\n'
+    )
+    found = _outside_references(probe, tmp_path)
+    assert [line.split(":")[1] for line in found] == ["2", "3"]
 
 
 def test_the_real_fec_sample_is_in_the_repository() -> None:
