@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from paired import check_polars, interleaved, report
+from paired import check_polars, interleaved, reader_child, report, same_figures
 
 HEADER = (
     "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"
@@ -96,31 +96,7 @@ def generate(path: Path, lines: int, messy: bool, seed: int = 7) -> None:
         out.write("".join(chunk))
 
 
-CHILD = r"""
-import json, resource, sys, time
-import pandas as pd, polars
-sys.path.insert(0, "bench")
-from baseline_polars import FEC_FIGURES, fec_monthly
-from kpi_xl.importers.fec import read_fec
-path, side = sys.argv[1], sys.argv[2]
-start = time.perf_counter()
-if side == "polars":
-    figures = fec_monthly(path)
-else:
-    monthly = read_fec(path).monthly
-    figures = {name: monthly[name].tolist() for name in FEC_FIGURES}
-elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_kib": peak, "figures": figures}))
-"""
-
-
-def same_figures(runs: dict[str, list[dict]]) -> None:
-    """Both sides computed the same monthly figures (to the cent)."""
-    ours, theirs = (runs[side][0]["figures"] for side in runs)
-    for name, values in ours.items():
-        assert np.allclose(values, theirs[name], rtol=1e-9, atol=0.005), name
-    assert len(ours["revenue"]) == 12 and abs(sum(ours["revenue"])) > 0
+CHILD = reader_child("kpi_xl.importers.fec", "read_fec", "fec_monthly", "FEC_FIGURES")
 
 
 def main() -> int:
@@ -142,7 +118,8 @@ def main() -> int:
             )
             sides = {"kpi_xl": (str(path), "kpi_xl"), "polars": (str(path), "polars")}
             runs = interleaved(sides, CHILD, args.repeat)
-            same_figures(runs)
+            figures = same_figures(runs)
+            assert len(figures["revenue"]) == 12 and abs(sum(figures["revenue"])) > 0
             print("  same monthly figures on both sides: yes")
             report(f"FEC {kind}", runs, size, target)
             path.unlink()

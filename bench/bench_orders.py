@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from paired import check_polars, interleaved, report
+from paired import check_polars, interleaved, reader_child, report, same_figures
 
 HEADER = (
     "Name,Email,Financial Status,Paid at,Fulfillment Status,Currency,Subtotal,Shipping,Taxes,"
@@ -67,31 +67,7 @@ def generate(path: Path, lines: int, seed: int = 7) -> None:
         out.write("".join(chunk))
 
 
-CHILD = r"""
-import json, resource, sys, time
-import pandas as pd, polars
-sys.path.insert(0, "bench")
-from baseline_polars import ORDER_FIGURES, orders_monthly
-from kpi_xl.importers.orders import read_orders
-path, side = sys.argv[1], sys.argv[2]
-start = time.perf_counter()
-if side == "polars":
-    figures = orders_monthly(path)
-else:
-    monthly = read_orders(path).monthly
-    figures = {name: monthly[name].tolist() for name in ORDER_FIGURES}
-elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_kib": peak, "figures": figures}))
-"""
-
-
-def same_figures(runs: dict[str, list[dict]]) -> None:
-    """Both sides computed the same monthly figures (revenue to the cent)."""
-    ours, theirs = (runs[side][0]["figures"] for side in runs)
-    for name, values in ours.items():
-        assert np.allclose(values, theirs[name], rtol=1e-9, atol=0.005), name
-    assert len(ours["orders"]) == 36 and min(ours["customers_end"]) > 0
+CHILD = reader_child("kpi_xl.importers.orders", "read_orders", "orders_monthly", "ORDER_FIGURES")
 
 
 def main() -> int:
@@ -111,7 +87,8 @@ def main() -> int:
         )
         sides = {"kpi_xl": (str(path), "kpi_xl"), "polars": (str(path), "polars")}
         runs = interleaved(sides, CHILD, args.repeat)
-        same_figures(runs)
+        figures = same_figures(runs)
+        assert len(figures["orders"]) == 36 and min(figures["customers_end"]) > 0
         print("  same monthly figures on both sides: yes")
         report("orders", runs, size, 1.5)
     return 0

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 POLARS_HINT = "the baseline needs polars: pip install polars (or pip install '.[bench]')"
 
@@ -45,12 +47,51 @@ def run_child(code: str, *args: str) -> dict[str, Any]:
 
 
 def interleaved(sides: Mapping[str, tuple[str, ...]], code: str, repeat: int) -> dict[str, list]:
-    """``repeat`` runs of each side, alternating; the runs of each side."""
+    """``repeat`` runs of each side, alternating (A B, then B A: neither side always
+    runs first on a warm cache); the runs of each side."""
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in sides}
+    order = list(sides)
     for _ in range(repeat):
-        for name, args in sides.items():
-            runs[name].append(run_child(code, *args))
+        for name in order:
+            runs[name].append(run_child(code, *sides[name]))
+        order.reverse()
     return runs
+
+
+#: The child of a reader bench: kpi_xl's reader or the polars baseline on one file,
+#: both with pandas and polars imported before the clock starts.
+READER_CHILD = r"""
+import json, resource, sys, time
+import pandas as pd, polars
+sys.path.insert(0, "bench")
+import baseline_polars
+from {module} import {function}
+path, side = sys.argv[1], sys.argv[2]
+start = time.perf_counter()
+if side == "polars":
+    figures = baseline_polars.{baseline}(path)
+else:
+    monthly = {function}(path).monthly
+    figures = {{name: monthly[name].tolist() for name in baseline_polars.{figures}}}
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"seconds": elapsed, "peak_kib": peak, "figures": figures}}))
+"""
+
+
+def reader_child(module: str, function: str, baseline: str, figures: str) -> str:
+    """The child code timing ``module.function(path).monthly`` against ``baseline(path)``."""
+    return READER_CHILD.format(module=module, function=function, baseline=baseline,
+                               figures=figures)  # fmt: skip
+
+
+def same_figures(runs: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[float]]:
+    """Every run of every side computed the same monthly figures (to the cent); kpi_xl's."""
+    first, *others = (r["figures"] for side in runs.values() for r in side)
+    for other in others:
+        for name, values in first.items():
+            assert np.allclose(values, other[name], rtol=1e-9, atol=0.005), name
+    return dict(first)
 
 
 def summary(runs: list[dict[str, Any]]) -> tuple[float, float, float, float]:

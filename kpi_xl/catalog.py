@@ -8,7 +8,7 @@ writer, the command line and the documentation are derived from it, so a
 new KPI is one :class:`Kpi` entry here plus one function in
 :mod:`kpi_xl.kpis`.
 
-The figures come from the two source articles (``shared/seeds/``):
+The figures come from the two source articles (A1 and A2, listed in the README):
 ``A1`` = "5 KPI pour les dirigeants", ``A2`` = "10 exemples d'indicateurs de
 performance pour TPE/PME et e-commerce".  The KPIs read from a FEC's accounts
 (EBE margin, DSO, DPO, runway, working capital, personnel share) follow the
