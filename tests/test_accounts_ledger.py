@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from samples import REAL_FEC, REAL_FEC_EXPECTED
+from samples import REAL_FEC, official_figures
 
 from kpi_xl.importers import ledger
 from kpi_xl.importers.fec import read_fec
@@ -183,16 +183,6 @@ def test_longest_prefix_wins(account: str, group: str | None) -> None:
     assert ledger.group_of(account) == group
 
 
-def official() -> dict[str, float]:
-    figures = {}
-    for row in REAL_FEC_EXPECTED.read_text(encoding="utf-8").splitlines():
-        code, _, value = row.partition(",")
-        value = value.strip().rstrip(",").strip()
-        if value:
-            figures[code.strip()] = float(value)
-    return figures
-
-
 def test_real_fec_matches_its_liasse() -> None:
     """The real sample against its tax return (codes shifted: tests/data/README.md).
 
@@ -202,7 +192,7 @@ def test_real_fec_matches_its_liasse() -> None:
     year end (512), AY stocks (3).
     """
     result = read_fec(REAL_FEC)
-    m, lines, off = result.monthly, result.by_account, official()
+    m, lines, off = result.monthly, result.by_account, official_figures()
     flows = lines[~lines["opening"]]
     net = (flows["debit"] - flows["credit"]).groupby(flows["account"].str[:3]).sum()
     assert m["revenue"].sum() == pytest.approx(1_049_934.32, abs=0.005)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from samples import REAL_FEC, REAL_FEC_EXPECTED
+from samples import REAL_FEC, official_figures
 
 from kpi_xl.config import load_config
 from kpi_xl.importers.fec import read_fec
@@ -60,17 +60,6 @@ def check_small(result_path: Path) -> None:
     assert np.isnan(m.loc[month("2024-02"), "gross_margin"])  # revenue <= 0
     assert result.totals["debit"] == result.totals["credit"]
     assert result.warnings == []
-
-
-def official_figures() -> dict[str, float]:
-    """The sample's official figures by (shifted) line code; blank lines left out."""
-    figures = {}
-    for row in REAL_FEC_EXPECTED.read_text(encoding="utf-8").splitlines():
-        code, _, value = row.partition(",")
-        value = value.strip().rstrip(",").strip()
-        if value:
-            figures[code.strip()] = float(value)
-    return figures
 
 
 def test_real_fec_gives_the_official_result() -> None:
