@@ -59,18 +59,25 @@ def load_inputs(folder: Path, config_path: Path | None = None) -> tuple[Config, 
 def period_of(
     exports: Exports,
     config: Config,
+    folder: Path,
     *,
     year: int | None = None,
     until: str | None = None,
     months: list[pd.Timestamp] | None = None,
 ) -> Period:
-    """The report's months and latest month: ``until`` (``--until``) else the config's."""
+    """The report's months and latest month: ``until`` (``--until``) else the config's.
+
+    A period the exports of ``folder`` do not cover at all is an error (a wrong ``--year``
+    or ``--until``), for every command alike.
+    """
     if until is not None:
         last = until_month(until, "--until")
     else:
         last = until_month(config.until, f"{config.path or 'kpi_xl.toml'}, key 'until'")
-    return report_period(exports, year=year, start_month=config.fiscal_year_start_month,
-                         until=last, months=months)  # fmt: skip
+    period = report_period(exports, year=year, start_month=config.fiscal_year_start_month,
+                           until=last, months=months)  # fmt: skip
+    _check_has_data(period.table, exports, folder)
+    return period
 
 
 def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None:
@@ -143,9 +150,8 @@ def fill_report(
     tpl_path = template.path if isinstance(template, Template) else Path(template)
     check_output(out, (exports_dir, config_path, tpl_path), template=tpl_path)
     config, exports = load_inputs(exports_dir, config_path)
-    period = period_of(exports, config, year=year, until=until)
+    period = period_of(exports, config, Path(exports_dir), year=year, until=until)
     table = period.table
-    _check_has_data(table, exports, Path(exports_dir))
     first = pd.Timestamp(table.index[0]).date()
     update = SettingsUpdate(
         company=company_name(config, company),
@@ -229,14 +235,13 @@ def refresh_report(
     check_output(Path(workbook), (exports_dir, config_path), backup=backup)
     with exclusive(Path(workbook)):  # from reading to the backup and save: one refresh at a time
         opened = Workbook(Path(workbook))
-        months = opened.months()
+        months = [pd.Timestamp(m) for m in opened.months()]
         config, exports = load_inputs(exports_dir, config_path)
         name = company_name(config, company)
         owner = check_owner(Path(workbook), opened.client_id(), client_id(exports, name), force,
                             name)  # fmt: skip
-        period = period_of(exports, config, until=until, months=[pd.Timestamp(m) for m in months])
+        period = period_of(exports, config, Path(exports_dir), until=until, months=months)
         table = period.table
-        _check_has_data(table, exports, Path(exports_dir))
         update = None if owner is None else SettingsUpdate(client_id=owner)
         summary = refresh(
             Path(workbook), table, backup=backup, workbook=opened, comments=exports.comments,

@@ -111,17 +111,13 @@ def run(args: argparse.Namespace) -> int:
     from kpi_xl.config import find_config, load_config
     from kpi_xl.importers import read_exports
     from kpi_xl.monthly import compute_kpis, prev_year_columns
-    from kpi_xl.report import (
-        _check_has_data,  # fill's rule: a year without data is an error
-        period_of,
-    )
+    from kpi_xl.report import period_of  # fill's rules: the period, a year without data
 
     folder: Path = args.folder
     config = load_config(args.config or find_config(folder))
     exports = read_exports(folder, config)
-    period = period_of(exports, config, year=args.year, until=args.until)
+    period = period_of(exports, config, folder, year=args.year, until=args.until)
     _report(exports, period)
-    _check_has_data(period.table, exports, folder)
     inputs = period.inputs
     result = compute_kpis(inputs)
     previous = prev_year_columns(exports.monthly, pd.DatetimeIndex(inputs.index))
