@@ -18,6 +18,7 @@ import io
 import itertools
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -28,7 +29,7 @@ import pandas as pd
 
 from kpi_xl.config import Config, FecConfig
 from kpi_xl.errors import InputFileError
-from kpi_xl.importers import fastcsv, ledger, textfile
+from kpi_xl.importers import fastcsv, fec_sums, ledger, textfile
 from kpi_xl.importers.amounts import AMOUNT_EXPECTED, check_numbers, parse_amounts
 from kpi_xl.importers.base import SourceFile
 from kpi_xl.importers.dates import DATE_EXPECTED, parse_dates
@@ -77,11 +78,74 @@ class _Layout:
     encoding: str  # what the start of the file decodes as: tried first
 
 
+@dataclass
+class _Summed:
+    """The lines of a FEC summed per (month, account, opening journal or not)."""
+
+    by_account: pd.DataFrame  # month, account, opening, debit, credit
+    rows: int
+    debit: float  # every line's, opening journals included
+    credit: float
+    encoding: str = "utf-8"
+    mixed: list[int] = field(default_factory=list)  # lines decoded as cp1252
+
+
 def read_fec(path: Path, config: Config | None = None) -> FecResult:
     """Read a FEC file into monthly figures (see the module docstring)."""
     config = config or Config()
     path = Path(path)
     layout = _layout(path, config)
+    summed = _from_sums(path, layout, config) or _from_lines(path, layout, config)
+    exercise, notes = decide(path, summed.by_account)
+    monthly = _monthly(summed.by_account, config.fec)
+    totals = _totals(summed)
+    warnings = [*notes, *_check_balance(path, totals)]
+    if summed.mixed:
+        warnings.insert(0, textfile.mixed_warning(path, summed.mixed))
+    last = monthly.index.max() if len(monthly) else None
+    source = SourceFile(path, "fec", summed.rows, exercise.start, last, summed.encoding)
+    return FecResult(monthly, totals, source, summed.by_account, warnings, exercise)
+
+
+def _from_sums(path: Path, layout: _Layout, config: Config) -> _Summed | None:
+    """A big clean UTF-8 FEC summed by polars (:mod:`fec_sums`); None: read its lines."""
+    encoding = (config.csv.encoding or layout.encoding).replace("-sig", "")
+    if encoding != "utf-8" or not fastcsv.worth_it(path):
+        return None
+    sums = fec_sums.read(path, layout.delimiter, layout.positions)
+    if sums is None:
+        return None
+    table = sums.table
+    months = _month_numbers(table["date"].to_numpy(dtype=np.int64))
+    if (months < 0).any():
+        return None  # the line reader names the bad date's line
+    if "sens" in table:
+        sign = _sign_of([None if s is None else str(s) for s in table["sens"]])
+        if (sign == 0).any():
+            return None
+        amount = table["montant"].to_numpy(dtype=np.float64)
+        debit, credit = np.where(sign > 0, amount, 0.0), np.where(sign < 0, amount, 0.0)
+    else:
+        debit = table["debit"].to_numpy(dtype=np.float64)
+        credit = table["credit"].to_numpy(dtype=np.float64)
+    journals = table["journalcode"].tolist()
+    codes = sorted({j for j in journals if j is not None})
+    found = _opening(codes, sums.labels, config.fec)
+    by_account = pd.DataFrame(
+        {
+            "month": (months - 1970 * 12).astype("datetime64[M]").astype("datetime64[us]"),
+            "account": [str(a).strip() for a in table["comptenum"]],
+            "opening": np.array([j in found for j in journals], dtype=bool),
+            "debit": debit,
+            "credit": credit,
+        }
+    )
+    by_account = by_account.groupby(["month", "account", "opening"], as_index=False).sum()
+    return _Summed(by_account, sums.rows, float(debit.sum()), float(credit.sum()))
+
+
+def _from_lines(path: Path, layout: _Layout, config: Config) -> _Summed:
+    """The needed columns of every line parsed, checked and summed (any file)."""
     frame, encoding, mixed = _parse(path, layout, config.csv.encoding)
     if frame.empty:
         raise _no_entries(path)
@@ -99,25 +163,22 @@ def read_fec(path: Path, config: Config | None = None) -> FecResult:
             "an account number such as 706000",
         )
     debit, credit = _amounts(frame, lines)
-    opening = _opening(frame, config.fec)
-    by_account = _by_account(frame, months, debit, credit, opening)
-    exercise, notes = decide(path, by_account)
-    monthly = _monthly(by_account, config.fec)
-    totals = _totals(by_account, debit, credit)
-    warnings = [*notes, *_check_balance(path, totals)]
-    if mixed:
-        warnings.insert(0, textfile.mixed_warning(path, mixed))
-    last = monthly.index.max() if len(monthly) else None
-    source = SourceFile(path, "fec", len(frame), exercise.start, last, encoding)
-    return FecResult(monthly, totals, source, by_account, warnings, exercise)
-
-
-def _opening(frame: pd.DataFrame, fec: FecConfig) -> set[str]:
-    """The opening journals' codes: by code, else by their label (read in the same parse)."""
     codes = [str(j) for j in frame["journal"].cat.categories]
+    labels = None
+    if "journallib" in frame:
+        labels = lambda: journal_labels(frame["journal"], frame["journallib"])  # noqa: E731
+    by_account = _by_account(frame, months, debit, credit, _opening(codes, labels, config.fec))
+    total_debit, total_credit = float(debit.sum()), float(credit.sum())
+    return _Summed(by_account, len(frame), total_debit, total_credit, encoding, mixed)
+
+
+def _opening(
+    codes: list[str], labels: Callable[[], dict[str, str]] | None, fec: FecConfig
+) -> set[str]:
+    """The opening journals' codes: by code, else by their label (``labels()``, if any)."""
     found = opening_codes(codes, fec.opening_journals)
-    if not found and "journallib" in frame:
-        found = opening_codes(codes, (), journal_labels(frame["journal"], frame["journallib"]))
+    if not found and labels is not None:
+        found = opening_codes(codes, (), labels())
     return found
 
 
@@ -426,11 +487,7 @@ def _amounts(frame: pd.DataFrame, lines: _Lines) -> tuple[Floats, Floats]:
 
 def _sens(sens: pd.Series, lines: _Lines) -> npt.NDArray[np.int8]:
     """+1 for a debit line, -1 for a credit line (D/C, +1/-1, Debit/Credit)."""
-    categories = [str(c).strip().upper() for c in sens.cat.categories]
-    lookup = np.array(
-        [1 if c in _SENS_DEBIT else -1 if c in _SENS_CREDIT else 0 for c in categories] + [0],
-        dtype=np.int8,
-    )
+    lookup = np.append(_sign_of([str(c) for c in sens.cat.categories]), np.int8(0))
     sign = lookup[sens.cat.codes.to_numpy()]  # code -1 (missing) reads the trailing 0
     if (sign == 0).any():
         row = int(np.flatnonzero(sign == 0)[0])
@@ -438,6 +495,14 @@ def _sens(sens: pd.Series, lines: _Lines) -> npt.NDArray[np.int8]:
             row, "Sens", "bad debit/credit direction", str(sens.iloc[row]), "D or C (or +1 / -1)"
         )
     return sign
+
+
+def _sign_of(texts: list[str | None]) -> npt.NDArray[np.int8]:
+    """+1 for a debit direction, -1 for a credit one, 0 for anything else (missing too)."""
+    upper = [(t or "").strip().upper() for t in texts]
+    return np.array(
+        [1 if t in _SENS_DEBIT else -1 if t in _SENS_CREDIT else 0 for t in upper], dtype=np.int8
+    )
 
 
 def _by_account(
@@ -522,15 +587,16 @@ def _monthly(by_account: pd.DataFrame, fec: FecConfig) -> pd.DataFrame:
     return monthly[list(FEC_COLUMNS)].astype(np.float64).round(10)
 
 
-def _totals(by_account: pd.DataFrame, debit: Floats, credit: Floats) -> dict[str, float]:
+def _totals(summed: _Summed) -> dict[str, float]:
+    by_account = summed.by_account
     rows = by_account[~by_account["opening"].to_numpy(dtype=bool)]
     net_credit = rows["credit"].to_numpy(np.float64) - rows["debit"].to_numpy(np.float64)
     of = _starting(rows["account"], {"products": ("7",), "charges": ("6",)})
     products = float(net_credit[of["products"]].sum())
     charges = -float(net_credit[of["charges"]].sum())
     return {
-        "debit": round(float(debit.sum()), 2),
-        "credit": round(float(credit.sum()), 2),
+        "debit": round(summed.debit, 2),
+        "credit": round(summed.credit, 2),
         "products": round(products, 2),
         "charges": round(charges, 2),
         "net_profit": round(products - charges, 2),

@@ -1,0 +1,205 @@
+"""A big, clean FEC summed by one polars query: debit and credit per (date, account, journal).
+
+The FEC reader only needs sums per (month, account, opening journal or not),
+so for a big file the lines never need to leave polars: its multi-threaded
+reader parses the few needed columns and sums them per distinct key, and a
+table of a few thousand rows comes back.  Everything that could make the
+sums differ from what the line-by-line reader (:mod:`kpi_xl.importers.fec`)
+would compute is counted in the same pass: amounts the quick parse cannot
+read, lines with no amount, missing accounts or dates.  Any such count, or
+a key that is not a valid date, returns None, and the line reader reads the
+file again and reports the line and column (or applies its tolerance).
+
+Amounts are parsed while reading when the start of the file shows plain
+numbers (``0000000069,60``), else read as text and parsed the quick way
+(``1 234,56``, ``123,45-``); a plain parse that meets another form is
+refused by polars and the file is read again as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from kpi_xl.importers import fastcsv
+from kpi_xl.importers.amounts import LIMIT
+
+if TYPE_CHECKING:
+    import polars as pl
+
+#: Keys of the sums (the FEC columns read as text), in this order.
+KEYS = ("ecrituredate", "comptenum", "journalcode", "journallib", "sens")
+_AMOUNTS = ("debit", "credit", "montant")
+# An amount polars' own float parser reads as the quick text parse would (decimal comma).
+_PLAIN = re.compile(r"-?\d+(?:,\d+)?")
+_HEAD_LINES = 200
+
+
+@dataclass
+class Sums:
+    """Per distinct key: the texts of the keys, the date as AAAAMMJJ, lines and sums."""
+
+    table: pd.DataFrame  # KEYS present (texts; missing: None), date, rows, debit/credit|montant
+    rows: int  # lines summed (blank lines at the end of the file left out)
+    labels: Callable[[], dict[str, str]] | None  # journal code -> its JournalLib, if read
+
+
+def read(path: Path, delimiter: str, positions: dict[str, int]) -> Sums | None:
+    """The sums of the FEC at ``path`` (columns at ``positions`` by role); None when the
+    line reader must read it (see the module docstring)."""
+    import polars as pl
+
+    for plain in (True, False) if _plain_head(path, delimiter, positions) else (False,):
+        try:
+            query = _query(path, delimiter, positions, plain)
+        except pl.exceptions.PolarsError:  # no line below the header
+            return None
+        table, regular = fastcsv.while_parsing(query.collect, lambda: fastcsv.no_lone_cr(path))
+        if not regular:
+            return None
+        if table is not None:
+            return _checked(table, path, delimiter, positions)
+    return None
+
+
+def _plain_head(path: Path, delimiter: str, positions: dict[str, int]) -> bool:
+    """Whether the amounts of the first lines are all plain numbers (or empty)."""
+    with open(path, "rb") as handle:
+        head = handle.read(65536).decode("utf-8", errors="replace").splitlines()[1:_HEAD_LINES]
+    columns = [positions[r] for r in _AMOUNTS if r in positions]
+    for line in head[:-1]:  # the last may be cut
+        fields = line.split(delimiter)
+        for c in columns:
+            if c < len(fields) and fields[c] and _PLAIN.fullmatch(fields[c]) is None:
+                return False
+    return True
+
+
+def _query(path: Path, delimiter: str, positions: dict[str, int], plain: bool) -> pl.LazyFrame:
+    """The query summing the amounts per distinct key; counts of what it could not read."""
+    import polars as pl
+
+    amounts = [r for r in _AMOUNTS if r in positions]
+    scan = _scan(path, delimiter)
+    if plain:  # the amounts parsed by the reader itself, as numbers with a decimal comma
+        names = scan.collect_schema().names()  # reads the first line only
+        scan = _scan(path, delimiter, {names[positions[r]]: pl.Float64 for r in amounts})
+    keys = [pl.nth(positions[k]).alias(k) for k in KEYS if k in positions]
+    values: list[pl.Expr] = []
+    filled: list[pl.Expr] = []
+    bad: list[pl.Expr] = []
+    for role in amounts:
+        column = pl.nth(positions[role])
+        if plain:
+            value, is_filled = column, column.is_not_null()
+        else:
+            body = column.str.replace_all(" ", "", literal=True)
+            value, is_filled = fastcsv.quick_amount(body), body.str.len_bytes().fill_null(0) > 0
+        values.append(value.alias(role))
+        filled.append(is_filled)
+        bad.append(is_filled & ~(value.abs() < LIMIT).fill_null(False))  # inf, NaN, 1e308
+    return (
+        scan.select(
+            *keys,
+            *values,
+            pl.any_horizontal(bad).alias("bad"),
+            (~pl.any_horizontal(filled)).alias("empty"),
+        )
+        .group_by([k for k in KEYS if k in positions])
+        .agg(
+            pl.len().alias("rows"),
+            *(pl.col(r).sum() for r in amounts),
+            pl.col("bad").sum(),
+            pl.col("empty").sum(),
+        )
+    )
+
+
+def _scan(
+    path: Path, delimiter: str, amounts: dict[str, type[pl.Float64]] | None = None
+) -> pl.LazyFrame:
+    """The file's lines below the header, as texts (``amounts``: these columns as numbers
+    written with a decimal comma)."""
+    import polars as pl
+
+    return pl.scan_csv(
+        path,
+        has_header=False,
+        skip_rows=1,
+        separator=delimiter,
+        quote_char=None,  # labels may hold a lone quote
+        infer_schema=False,
+        null_values=None,
+        encoding="utf8",
+        decimal_comma=amounts is not None,
+        schema_overrides=amounts,
+    )
+
+
+def _checked(
+    table: pl.DataFrame, path: Path, delimiter: str, positions: dict[str, int]
+) -> Sums | None:
+    """The sums when every line was read as the line reader would read it, else None."""
+    import polars as pl
+
+    keys = [k for k in KEYS if k in positions]
+    table = table.with_columns(
+        pl.when(pl.col(k).is_in(fastcsv.PANDAS_NA)).then(None).otherwise(pl.col(k)).alias(k)
+        for k in keys
+    )
+    blank_keys = pl.all_horizontal(
+        pl.col(k).fill_null("").str.strip_chars(" \t") == "" for k in keys
+    )
+    blank = blank_keys & (pl.col("empty") == pl.col("rows"))
+    if table.filter(blank).get_column("rows").sum() != fastcsv.blank_lines_at_end(path):
+        return None  # blank lines inside the file: the line reader skips them
+    table = table.filter(~blank).with_columns(
+        pl.col("ecrituredate").str.strip_chars(" \t").cast(pl.Int64, strict=False).alias("date")
+    )
+    if (
+        table.height == 0
+        or (table.get_column("bad") > 0).any()
+        or (table.get_column("empty") > 0).any()
+    ):
+        return None
+    if table.get_column("comptenum").null_count() or table.get_column("date").null_count():
+        return None  # no account, or a date that is not an AAAAMMJJ number: the line reader
+    frame = pd.DataFrame(
+        {
+            name: table.get_column(name).to_list() if name in KEYS else table[name].to_numpy()
+            for name in table.columns
+            if name not in ("bad", "empty")
+        }
+    )
+    labels = None
+    if "journallib" in positions:
+        labels = _labels(table, lambda: _ordered_pairs(path, delimiter, positions))
+    return Sums(frame, int(frame["rows"].sum()), labels)
+
+
+def _labels(
+    table: pl.DataFrame, ordered: Callable[[], pl.DataFrame]
+) -> Callable[[], dict[str, str]]:
+    """Each journal code's label, as :func:`~kpi_xl.importers.exercise.journal_labels` gives
+    it: a code written with several labels keeps its last pair in the order they first
+    appear, which only a second (rare) pass over the file can tell."""
+    pairs = table.select("journalcode", "journallib").drop_nulls().unique()
+    if pairs.get_column("journalcode").is_duplicated().any():
+        return lambda: dict(ordered().iter_rows())
+    return lambda: dict(pairs.iter_rows())
+
+
+def _ordered_pairs(path: Path, delimiter: str, positions: dict[str, int]) -> pl.DataFrame:
+    """The distinct (journal code, label) pairs of the file, in the order they first appear."""
+    import polars as pl
+
+    scan = _scan(path, delimiter)
+    texts = [pl.nth(positions[k]).alias(k) for k in ("journalcode", "journallib")]
+    missing = [pl.col(k).is_in(fastcsv.PANDAS_NA) for k in ("journalcode", "journallib")]
+    pairs = scan.select(texts).unique(maintain_order=True).collect()
+    return pairs.filter(~pl.any_horizontal(missing)).drop_nulls()
