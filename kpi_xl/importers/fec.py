@@ -438,11 +438,13 @@ def _amount(values: pd.Series, column: str, lines: _Lines) -> Floats:
     texts = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
     result = np.array(pd.to_numeric(values.where(~texts), errors="coerce"), dtype=np.float64)
     strings = values[texts].astype(str)
-    # Most texts only need their decimal comma swapped; the full parser
-    # (signs, spaces, thousands marks) runs on the rest.
+    # Most texts only need their spaces dropped and decimal comma swapped (as the
+    # full parser does); the full parser (signs, thousands dots...) runs on the rest.
     # Old tools write the sign last (123,45-): a common enough case to keep fast.
     trailing = (strings.str.endswith("-") & ~strings.str.lstrip().str.startswith("-")).to_numpy()
     bodies = strings.str.removesuffix("-") if trailing.any() else strings
+    if bodies.str.contains(" ", regex=False).any():
+        bodies = bodies.str.replace(" ", "", regex=False)
     quick = pd.to_numeric(bodies.str.replace(",", ".", regex=False), errors="coerce")
     quick_values = np.array(quick, dtype=np.float64) * np.where(trailing, -1.0, 1.0)
     rest = np.isnan(quick_values) & (strings.str.strip() != "").to_numpy()

@@ -89,33 +89,26 @@ def _query(path: Path, delimiter: str, positions: dict[str, int], plain: bool) -
     if plain:  # the amounts parsed by the reader itself, as numbers with a decimal comma
         names = scan.collect_schema().names()  # reads the first line only
         scan = _scan(path, delimiter, {names[positions[r]]: pl.Float64 for r in amounts})
-    keys = [pl.nth(positions[k]).alias(k) for k in KEYS if k in positions]
-    values: list[pl.Expr] = []
-    filled: list[pl.Expr] = []
-    bad: list[pl.Expr] = []
-    for role in amounts:
+    keys = [k for k in KEYS if k in positions]
+    columns = [pl.nth(positions[k]).alias(k) for k in keys]
+    for role in amounts:  # each amount and whether its cell is filled, computed once
         column = pl.nth(positions[role])
         if plain:
             value, is_filled = column, column.is_not_null()
         else:
             body = column.str.replace_all(" ", "", literal=True)
             value, is_filled = fastcsv.quick_amount(body), body.str.len_bytes().fill_null(0) > 0
-        values.append(value.alias(role))
-        filled.append(is_filled)
-        bad.append(is_filled & ~(value.abs() < LIMIT).fill_null(False))  # inf, NaN, 1e308
+        columns += [value.alias(role), is_filled.alias(f"{role}_filled")]
+    filled = [pl.col(f"{r}_filled") for r in amounts]
+    bad = [pl.col(f"{r}_filled") & ~(pl.col(r).abs() < LIMIT).fill_null(False) for r in amounts]
     return (
-        scan.select(
-            *keys,
-            *values,
-            pl.any_horizontal(bad).alias("bad"),
-            (~pl.any_horizontal(filled)).alias("empty"),
-        )
-        .group_by([k for k in KEYS if k in positions])
+        scan.select(columns)
+        .group_by(keys)
         .agg(
             pl.len().alias("rows"),
             *(pl.col(r).sum() for r in amounts),
-            pl.col("bad").sum(),
-            pl.col("empty").sum(),
+            pl.any_horizontal(bad).sum().alias("bad"),  # inf, NaN, 1e308, unread texts
+            (~pl.any_horizontal(filled)).sum().alias("empty"),
         )
     )
 
