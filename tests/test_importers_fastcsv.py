@@ -50,6 +50,9 @@ TEXTS: dict[str, Callable[[str], str]] = {
     "lone-cr": lambda t: t.replace("Écriture", "Écri\rture", 1),
     "bad-date": lambda t: t + line("VEN", "20241345", "411000", "10,00", "0,00") + "\n",
     "short-date": lambda t: t + line("VEN", "2024010", "411000", "10,00", "0,00") + "\n",
+    "february-30": lambda t: t + line("VEN", "20240230", "411000", "10,00", "0,00") + "\n",
+    "day-zero": lambda t: t + line("VEN", "20240200", "411000", "10,00", "0,00") + "\n",
+    "padded-date": lambda t: t.replace("\t20240105\t", "\t 20240105 \t"),
     "bad-amount": lambda t: t + line("VEN", "20240105", "411000", "1O,00", "0") + "\n",
     "two-signs": lambda t: t + line("VEN", "20240105", "411000", "-1,00-", "0") + "\n",
     "inf-amount": lambda t: t + line("VEN", "20240105", "411000", "inf", "0") + "\n",
@@ -133,7 +136,7 @@ def test_polars_path_on_the_broken_corpus(
 SUMMED = ("plain", "bom-crlf", "pipe", "trailing-separator", "padding", "thousands-space",
           "trailing-minus", "decimal-point", "blank-lines-at-end", "crlf-blank-lines-at-end",
           "opening-by-label", "labels-last-wins", "labels-first-then-opening", "montant-sens",
-          "na-journal", "overlong")  # fmt: skip
+          "na-journal", "overlong", "padded-date")  # fmt: skip
 
 
 def summed_only(path: Path, monkeypatch: pytest.MonkeyPatch) -> FecResult:
@@ -166,7 +169,7 @@ def test_a_messy_amount_after_a_plain_start_is_read_as_text(
     path = tmp_path / "FEC.txt"
     path.write_bytes((BASE + "\n".join(plain + messy) + "\n").encode("utf-8"))
     layout = fec._layout(path, fec.Config())
-    assert fec_sums._plain_head(path, layout.delimiter, layout.positions)
+    assert fec_sums._attempts(path, layout.delimiter, layout.positions) == (True, False)
     result = summed_only(path, monkeypatch)
     assert result.monthly.loc["2024-03-01", "revenue"] == -2990.0
     monkeypatch.undo()

@@ -116,9 +116,11 @@ def _from_sums(path: Path, layout: _Layout, config: Config) -> _Summed | None:
     if sums is None:
         return None
     table = sums.table
-    months = _month_numbers(table["date"].to_numpy(dtype=np.int64))
-    if (months < 0).any():
-        return None  # the line reader names the bad date's line
+    yyyymm = table["yyyymm"].to_numpy(dtype=np.int64) * 100
+    months = _month_numbers(yyyymm + table["first_day"].to_numpy(dtype=np.int64))
+    last = _month_numbers(yyyymm + table["last_day"].to_numpy(dtype=np.int64))
+    if (months < 0).any() or (last < 0).any():
+        return None  # a day that is no date: the line reader names its line
     if "sens" in table:
         sign = _sign_of([None if s is None else str(s) for s in table["sens"]])
         if (sign == 0).any():

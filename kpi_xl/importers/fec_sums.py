@@ -1,4 +1,4 @@
-"""A big, clean FEC summed by one polars query: debit and credit per (date, account, journal).
+"""A big, clean FEC summed by one polars query: debit and credit per (month, account, journal).
 
 The FEC reader only needs sums per (month, account, opening journal or not),
 so for a big file the lines never need to leave polars: its multi-threaded
@@ -6,14 +6,16 @@ reader parses the few needed columns and sums them per distinct key, and a
 table of a few thousand rows comes back.  Everything that could make the
 sums differ from what the line-by-line reader (:mod:`kpi_xl.importers.fec`)
 would compute is counted in the same pass: amounts the quick parse cannot
-read, lines with no amount, missing accounts or dates.  Any such count, or
-a key that is not a valid date, returns None, and the line reader reads the
-file again and reports the line and column (or applies its tolerance).
+read, lines with no amount, missing accounts, dates that are not AAAAMMJJ
+numbers, and each month's first and last day (so every date is checked).
+Any such count, or a month or day that is no date, returns None, and the
+line reader reads the file again and reports the line and column (or
+applies its tolerance).
 
-Amounts are parsed while reading when the start of the file shows plain
-numbers (``0000000069,60``), else read as text and parsed the quick way
-(``1 234,56``, ``123,45-``); a plain parse that meets another form is
-refused by polars and the file is read again as text.
+When the first lines show plain amounts (``0000000069,60``) and dates,
+polars parses them itself while reading, else they are read as text and
+parsed the quick way (``1 234,56``, ``123,45-``); a plain parse that meets
+another form is refused by polars and the file is read again as text.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -32,11 +34,13 @@ from kpi_xl.importers.amounts import LIMIT
 if TYPE_CHECKING:
     import polars as pl
 
-#: Keys of the sums (the FEC columns read as text), in this order.
-KEYS = ("ecrituredate", "comptenum", "journalcode", "journallib", "sens")
+#: Keys of the sums read as text, in this order (besides the month, ``yyyymm``).
+KEYS = ("comptenum", "journalcode", "journallib", "sens")
 _AMOUNTS = ("debit", "credit", "montant")
-# An amount polars' own float parser reads as the quick text parse would (decimal comma).
+# What polars' own parsers read as the text path would: amounts with a decimal comma, dates.
 _PLAIN = re.compile(r"-?\d+(?:,\d+)?")
+_DIGITS = re.compile(r"\d+")
+_PADDED_DATE = re.compile(r"[ \t]*\d{8}[ \t]*")
 _HEAD_LINES = 200
 
 
@@ -44,7 +48,8 @@ _HEAD_LINES = 200
 class Sums:
     """Per distinct key: the texts of the keys, the date as AAAAMMJJ, lines and sums."""
 
-    table: pd.DataFrame  # KEYS present (texts; missing: None), date, rows, debit/credit|montant
+    table: pd.DataFrame  # yyyymm, first_day, last_day, KEYS present (texts, None: missing),
+    # rows, debit and credit (or montant)
     rows: int  # lines summed (blank lines at the end of the file left out)
     labels: Callable[[], dict[str, str]] | None  # journal code -> its JournalLib, if read
 
@@ -54,7 +59,7 @@ def read(path: Path, delimiter: str, positions: dict[str, int]) -> Sums | None:
     line reader must read it (see the module docstring)."""
     import polars as pl
 
-    for plain in (True, False) if _plain_head(path, delimiter, positions) else (False,):
+    for plain in _attempts(path, delimiter, positions):
         try:
             query = _query(path, delimiter, positions, plain)
         except pl.exceptions.PolarsError:  # no line below the header
@@ -67,17 +72,24 @@ def read(path: Path, delimiter: str, positions: dict[str, int]) -> Sums | None:
     return None
 
 
-def _plain_head(path: Path, delimiter: str, positions: dict[str, int]) -> bool:
-    """Whether the amounts of the first lines are all plain numbers (or empty)."""
+def _attempts(path: Path, delimiter: str, positions: dict[str, int]) -> tuple[bool, ...]:
+    """How to read the file, from its first lines: amounts and dates parsed by polars
+    (True), or read as texts (False); none when its dates are not AAAAMMJJ."""
     with open(path, "rb") as handle:
         head = handle.read(65536).decode("utf-8", errors="replace").splitlines()[1:_HEAD_LINES]
-    columns = [positions[r] for r in _AMOUNTS if r in positions]
+    amounts = [positions[r] for r in _AMOUNTS if r in positions]
+    date = positions["ecrituredate"]
+    plain = True
     for line in head[:-1]:  # the last may be cut
         fields = line.split(delimiter)
-        for c in columns:
+        if date < len(fields):
+            if _PADDED_DATE.fullmatch(fields[date]) is None:
+                return ()  # ISO or French dates: the line reader's date parser
+            plain = plain and _DIGITS.fullmatch(fields[date]) is not None
+        for c in amounts:
             if c < len(fields) and fields[c] and _PLAIN.fullmatch(fields[c]) is None:
-                return False
-    return True
+                plain = False
+    return (True, False) if plain else (False,)
 
 
 def _query(path: Path, delimiter: str, positions: dict[str, int], plain: bool) -> pl.LazyFrame:
@@ -86,11 +98,20 @@ def _query(path: Path, delimiter: str, positions: dict[str, int], plain: bool) -
 
     amounts = [r for r in _AMOUNTS if r in positions]
     scan = _scan(path, delimiter)
-    if plain:  # the amounts parsed by the reader itself, as numbers with a decimal comma
+    if plain:  # amounts and dates parsed by the reader itself
         names = scan.collect_schema().names()  # reads the first line only
-        scan = _scan(path, delimiter, {names[positions[r]]: pl.Float64 for r in amounts})
+        types = {names[positions[r]]: pl.Float64 for r in amounts}
+        scan = _scan(path, delimiter, types | {names[positions["ecrituredate"]]: pl.Int64})
     keys = [k for k in KEYS if k in positions]
-    columns = [pl.nth(positions[k]).alias(k) for k in keys]
+    date = pl.nth(positions["ecrituredate"])
+    if plain:
+        number, dated = date, date.is_not_null()
+    else:
+        text = date.str.strip_chars(" \t")
+        number, dated = text.cast(pl.Int64, strict=False), text.str.len_bytes().fill_null(0) > 0
+    columns = [(number // 100).alias("yyyymm"), (number % 100).alias("day"),
+               (dated & number.is_null()).alias("bad_date"), (~dated).alias("no_date")]  # fmt: skip
+    columns += [pl.nth(positions[k]).alias(k) for k in keys]
     for role in amounts:  # each amount and whether its cell is filled, computed once
         column = pl.nth(positions[role])
         if plain:
@@ -103,21 +124,23 @@ def _query(path: Path, delimiter: str, positions: dict[str, int], plain: bool) -
     bad = [pl.col(f"{r}_filled") & ~(pl.col(r).abs() < LIMIT).fill_null(False) for r in amounts]
     return (
         scan.select(columns)
-        .group_by(keys)
+        .group_by("yyyymm", *keys)
         .agg(
+            pl.col("day").min().alias("first_day"),
+            pl.col("day").max().alias("last_day"),
             pl.len().alias("rows"),
             *(pl.col(r).sum() for r in amounts),
             pl.any_horizontal(bad).sum().alias("bad"),  # inf, NaN, 1e308, unread texts
             (~pl.any_horizontal(filled)).sum().alias("empty"),
+            pl.col("bad_date").sum(),
+            pl.col("no_date").sum(),
         )
     )
 
 
-def _scan(
-    path: Path, delimiter: str, amounts: dict[str, type[pl.Float64]] | None = None
-) -> pl.LazyFrame:
-    """The file's lines below the header, as texts (``amounts``: these columns as numbers
-    written with a decimal comma)."""
+def _scan(path: Path, delimiter: str, types: dict[str, Any] | None = None) -> pl.LazyFrame:
+    """The file's lines below the header, as texts (``types``: these columns as numbers,
+    floats written with a decimal comma)."""
     import polars as pl
 
     return pl.scan_csv(
@@ -129,8 +152,8 @@ def _scan(
         infer_schema=False,
         null_values=None,
         encoding="utf8",
-        decimal_comma=amounts is not None,
-        schema_overrides=amounts,
+        decimal_comma=types is not None,
+        schema_overrides=types,
     )
 
 
@@ -148,25 +171,21 @@ def _checked(
     blank_keys = pl.all_horizontal(
         pl.col(k).fill_null("").str.strip_chars(" \t") == "" for k in keys
     )
-    blank = blank_keys & (pl.col("empty") == pl.col("rows"))
+    rows = pl.col("rows")
+    blank = blank_keys & (pl.col("no_date") == rows) & (pl.col("empty") == rows)
     if table.filter(blank).get_column("rows").sum() != fastcsv.blank_lines_at_end(path):
         return None  # blank lines inside the file: the line reader skips them
-    table = table.filter(~blank).with_columns(
-        pl.col("ecrituredate").str.strip_chars(" \t").cast(pl.Int64, strict=False).alias("date")
-    )
-    if (
-        table.height == 0
-        or (table.get_column("bad") > 0).any()
-        or (table.get_column("empty") > 0).any()
-    ):
+    table = table.filter(~blank)
+    doubtful = pl.col("bad") + pl.col("empty") + pl.col("bad_date") + pl.col("no_date")
+    if table.height == 0 or table.select(doubtful.sum()).item():
         return None
-    if table.get_column("comptenum").null_count() or table.get_column("date").null_count():
-        return None  # no account, or a date that is not an AAAAMMJJ number: the line reader
+    if table.get_column("comptenum").null_count():
+        return None  # no account: the line reader names the line
+    table = table.drop("bad", "empty", "bad_date", "no_date")
     frame = pd.DataFrame(
         {
             name: table.get_column(name).to_list() if name in KEYS else table[name].to_numpy()
             for name in table.columns
-            if name not in ("bad", "empty")
         }
     )
     labels = None
