@@ -18,10 +18,11 @@ problem with its line and column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
 
 _AMOUNT = r"^-?\d+(?:[.,]\d{1,2})?$"  # read the same whatever the column's decimal mark
 _DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]|$)"
+#: Bytes of the file parsed at a time: the memory a batch's texts need stays small
+#: (their columns take about twice the batch), and polars' fixed costs per batch too.
+_BATCH = 2**23
 
 
 @dataclass
@@ -137,66 +141,152 @@ def _some(*positions: int | None) -> tuple[int, ...]:
 
 
 def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> pl.DataFrame | None:
-    """The counted orders; None if a record is not as wide as the header or a value
-    needs the general reader (see the module docstring)."""
+    """The counted orders (order_id, date, customer, amount) and ``records``, the
+    file's rows; None if a record is not as wide as the header or a value needs the
+    general reader (see the module docstring)."""
     import polars as pl
 
-    positions = plan.positions()
-    order = str(plan.order)
-    blank_end = fastcsv.blank_lines_at_end(path)  # polars reads them as empty records
-    scan = pl.scan_csv(path, separator=delimiter, infer_schema=False, encoding="utf8")
-    query = (
-        scan.select(pl.nth(p).str.strip_chars().fill_null("").alias(str(p)) for p in positions)
-        .with_columns((pl.len() - blank_end).alias("records"))
-        .filter(pl.int_range(pl.len()) < pl.col("records"))
-        .filter(pl.col(order).is_first_distinct())  # the order-level row of each order
-    )
-    first, separators = fastcsv.while_parsing(query.collect, lambda: _separators(path, delimiter))
-    if first is None or not first.height:
+    read = _rows(path, delimiter, plan, width)
+    if read is None:
         return None
-    records = int(first.get_column("records").item(0))
-    if separators != (records + 1) * (width - 1):
-        return None  # see _separators
-    orders = first.lazy().filter(_kept(first, plan)).select(_orders(plan)).collect()
-    del first
-    if not orders.height or not bool(orders.get_column("ok").item(0)):
-        return None
-    return orders.with_columns(records=pl.lit(records))
-
-
-def _separators(path: Path, delimiter: str) -> int:
-    """How many separators the file holds.
-
-    Every record has the header's width when there are exactly (records + 1) x
-    (width - 1) of them: a separator inside a quoted text, a blank line or a
-    short or long record breaks the count, and the general reader then reads
-    the file (reporting a short record as a truncated line, as for small files).
-    """
-    separator, count = delimiter.encode(), 0
-    with open(path, "rb") as handle:
-        while block := handle.read(2**24):
-            count += block.count(separator)
-    return count
-
-
-def _kept(first: pl.DataFrame, plan: _Plan) -> pl.Expr:
-    """The orders that count: status not excluded (distinct statuses normalised once),
-    not cancelled."""
-    import polars as pl
-
-    keep = pl.lit(True)
+    rows, records = read
+    keep = pl.col("order_id").is_first_distinct()  # the order-level row of each order
     if plan.status is not None:
         wanted = {normalise(s) for s in plan.excluded}
-        values: Sequence[str] = first.get_column(str(plan.status)).unique().to_list()
-        keep = ~pl.col(str(plan.status)).is_in([v for v in values if normalise(v) in wanted])
+        values: Sequence[str] = rows.get_column("status").unique().cast(pl.String).to_list()
+        keep &= ~pl.col("status").is_in([v for v in values if normalise(v) in wanted])
     if plan.cancelled is not None:
-        keep &= pl.col(str(plan.cancelled)) == ""
-    return keep
+        keep &= ~pl.col("cancelled")
+    orders = rows.filter(keep)
+    del rows
+    if not orders.height or not orders.get_column("ok").all():
+        return None
+    return orders.select("order_id", "date", "customer", "amount", records=pl.lit(records))
 
 
-def _orders(plan: _Plan) -> list[pl.Expr]:
-    """order_id, date, customer, amount, and ``ok``: every value was read the general
-    reader's way (broadcast on every row)."""
+def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataFrame, int] | None:
+    """The compact rows of the whole file (:func:`_batch_rows`) and how many records it
+    holds; None if polars refused a batch or a record is not as wide as the header.
+
+    Only a batch or two of the file's text is in memory at a time: polars parses
+    one batch in a thread while the next one is read and its separators counted.
+    """
+    import polars as pl
+
+    categories = _Categories(pl.Categories.random(), pl.Categories.random())
+    blank_end = fastcsv.blank_lines_at_end(path)  # polars reads them as empty records
+    separator, separators = delimiter.encode(), 0
+    jobs: list[Future[pl.DataFrame]] = []
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            for number, (batch, last) in enumerate(_batches(path)):
+                separators += batch.count(separator)
+                query = _batch_rows(batch, number == 0, blank_end if last else 0, plan, width,
+                                    categories)  # fmt: skip
+                del batch
+                jobs.append(pool.submit(query.collect))
+                if len(jobs) > 1:
+                    jobs[-2].result()  # never more than one batch waiting
+            parts = [job.result() for job in jobs]
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        return None
+    records = sum(int(part.get_column("rows").item(0)) for part in parts if part.height)
+    # Every record has the header's width when the file holds exactly (records + 1) x
+    # (width - 1) separators: a separator inside a quoted text, a blank line or a short
+    # or long record breaks the count, and the general reader then reads the file
+    # (reporting a short record as a truncated line, as for small files).
+    if separators != (records + 1) * (width - 1):
+        return None
+    return pl.concat(parts).drop("rows"), records
+
+
+@dataclass(frozen=True)
+class _Categories:
+    """Where the customers' and statuses' texts are kept (one of each per file: codes
+    from 0, and no text left in polars' global categories)."""
+
+    customers: pl.Categories
+    statuses: pl.Categories
+
+
+def _batches(path: Path, size: int = _BATCH) -> Iterator[tuple[bytes, bool]]:
+    """The file in pieces of about ``size`` bytes, each with whether it is the last.
+
+    Each piece ends at a line end outside quoted text (an even number of quotes
+    before it), so polars reads the pieces one after the other as it reads the
+    whole file; the last piece also holds the blank lines that end the file.
+    """
+    with open(path, "rb") as handle:
+        content_end = _content_end(handle)
+        start, wanted = 0, size
+        while True:
+            handle.seek(start)
+            block = handle.read(wanted)
+            if start + len(block) >= content_end:
+                yield block + handle.read(), True
+                return
+            cut = _line_end(block)
+            if not cut:  # a record longer than a batch (or quoted text over many lines)
+                wanted *= 2
+                continue
+            piece = block[:cut] if cut < len(block) else block
+            del block
+            yield piece, False
+            start, wanted = start + cut, size
+
+
+def _content_end(handle: BinaryIO) -> int:
+    """Where the file's content ends: its last bytes that are not CR or LF."""
+    size = handle.seek(0, 2)
+    handle.seek(max(0, size - 65536))
+    tail = handle.read()
+    return size - (len(tail) - len(tail.rstrip(b"\r\n")))
+
+
+def _line_end(block: bytes) -> int:
+    """Where the last line of ``block`` ending outside quoted text ends (0: none does).
+
+    Quoted text is what lies between an odd quote and the next one (a doubled
+    quote inside it counts twice), as polars counts records.
+    """
+    end = block.rfind(b"\n") + 1
+    quotes = block.count(b'"', 0, end)
+    while end and quotes % 2:
+        previous = block.rfind(b"\n", 0, end - 1) + 1
+        quotes -= block.count(b'"', previous, end)
+        end = previous
+    return end
+
+
+def _batch_rows(
+    batch: bytes, header: bool, blank_end: int, plan: _Plan, width: int, categories: _Categories
+) -> pl.LazyFrame:
+    """The first row of each order in ``batch``, compact: order_id, status (categorical),
+    cancelled, date, customer (categorical), amount, ``ok`` (every value was read the
+    general reader's way) and ``rows``, the batch's records."""
+    import polars as pl
+
+    scan = pl.scan_csv(
+        batch,
+        has_header=False,
+        skip_rows=int(header),
+        schema={f"c{i}": pl.String for i in range(width)},
+        encoding="utf8",
+    )
+    texts = scan.select(
+        pl.nth(p).str.strip_chars().fill_null("").alias(str(p)) for p in plan.positions()
+    )
+    if blank_end:
+        texts = texts.filter(pl.int_range(pl.len()) < pl.len() - blank_end)
+    return (
+        texts.with_columns(rows=pl.len())
+        .filter(pl.col(str(plan.order)).is_first_distinct())
+        .select(*_columns(plan, categories), "rows")
+    )
+
+
+def _columns(plan: _Plan, categories: _Categories) -> list[pl.Expr]:
+    """The compact columns of :func:`_batch_rows`."""
     import polars as pl
 
     def col(position: int | None) -> pl.Expr:
@@ -212,10 +302,10 @@ def _orders(plan: _Plan) -> list[pl.Expr]:
     # The date part is what comes before a space or a T: with the ISO pattern checked,
     # it is the first ten characters.
     date = col(plan.date).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    valid = [(col(p).str.contains(_AMOUNT) | (col(p) == "")).all() for p in amounts]
+    valid = [col(p).str.contains(_AMOUNT) | (col(p) == "") for p in amounts]
     # 1e15 and more is no amount: the general reader reports it (see amounts.LIMIT).
-    valid += [(number(p).abs() < LIMIT).all() for p in amounts]
-    valid.append(col(plan.date).str.contains(_DATE).all() & date.is_not_null().all())
+    valid += [number(p).abs() < LIMIT for p in amounts]
+    valid.append(col(plan.date).str.contains(_DATE) & date.is_not_null())
 
     total, refunded = number(plan.amount), number(plan.refunded)
     taxes = number(plan.taxes if plan.net_of_tax else None)
@@ -224,13 +314,18 @@ def _orders(plan: _Plan) -> list[pl.Expr]:
     for position in reversed(plan.customers):
         lower = col(position).str.to_lowercase()
         customer = pl.when(lower != "").then(lower).otherwise(customer)
-    return [
+    columns = [
         col(plan.order).alias("order_id"),
         date.alias("date"),
-        customer.alias("customer"),
+        customer.cast(pl.Categorical(categories.customers)).alias("customer"),
         ((total - taxes) * share).alias("amount"),
         pl.all_horizontal(valid).alias("ok"),
     ]
+    if plan.status is not None:
+        columns.append(col(plan.status).cast(pl.Categorical(categories.statuses)).alias("status"))
+    if plan.cancelled is not None:
+        columns.append((col(plan.cancelled) != "").alias("cancelled"))
+    return columns
 
 
 def _to_pandas(table: pl.DataFrame) -> pd.DataFrame:
@@ -246,10 +341,14 @@ def _to_pandas(table: pl.DataFrame) -> pd.DataFrame:
 
 
 def _categorical(column: pl.Series) -> pd.Categorical:
-    """Customers as a categorical: a few hundred thousand distinct texts, not a million."""
+    """Customers as a pandas categorical of the texts present, in the order of their
+    polars codes: a few hundred thousand distinct texts, not a million."""
     import polars as pl
 
-    physical = column.cast(pl.Categorical).to_physical().to_numpy()
-    _, first, codes = np.unique(physical, return_index=True, return_inverse=True)
-    names = column.gather(first).to_list()
-    return pd.Categorical.from_codes(codes.astype(np.int32), pd.Index(names))
+    distinct = column.unique()
+    ids = distinct.to_physical().to_numpy()
+    order = np.argsort(ids)
+    lookup = np.zeros(int(ids.max()) + 1, dtype=np.int32)
+    lookup[ids[order]] = np.arange(len(ids), dtype=np.int32)
+    names = distinct.gather(order).cast(pl.String).to_list()
+    return pd.Categorical.from_codes(lookup[column.to_physical().to_numpy()], pd.Index(names))
