@@ -179,7 +179,7 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
     jobs: list[Future[pl.DataFrame]] = []
     try:
         with ThreadPoolExecutor(1) as pool:
-            for number, (batch, last) in enumerate(_batches(path)):
+            for number, (batch, last) in enumerate(_batches(path, _BATCH)):
                 separators += batch.count(separator)
                 query = _batch_rows(batch, number == 0, blank_end if last else 0, plan, width,
                                     categories)  # fmt: skip
@@ -209,7 +209,7 @@ class _Categories:
     statuses: pl.Categories
 
 
-def _batches(path: Path, size: int = _BATCH) -> Iterator[tuple[bytes, bool]]:
+def _batches(path: Path, size: int) -> Iterator[tuple[bytes, bool]]:
     """The file in pieces of about ``size`` bytes, each with whether it is the last.
 
     Each piece ends at a line end outside quoted text (an even number of quotes
