@@ -147,3 +147,26 @@ def test_batches_end_at_line_ends_outside_quotes(tmp_path: Path, size: int) -> N
 )
 def test_line_end(block: bytes, end: int) -> None:
     assert orders_fast._line_end(block) == end
+
+
+@pytest.mark.parametrize("hashed", ["length", "constant"])
+def test_names_with_the_same_hash_stay_apart(
+    tmp_path: Path, hashed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Orders and customers are told apart by a hash of their texts: texts sharing a
+    hash (here made common) are still different orders and different customers."""
+    import polars as pl
+
+    path = write(tmp_path, FILES["order-across-batches"]())
+    expected = outcome(path, False, monkeypatch)
+
+    def fake(series: pl.Series, *_: object) -> pl.Series:
+        if hashed == "constant":
+            return pl.zeros(len(series), pl.UInt64, eager=True)
+        return series.str.len_bytes().cast(pl.UInt64)
+
+    monkeypatch.setattr(pl.Series, "hash", fake)
+    for size in (1, 97, 2**23):
+        monkeypatch.setattr(orders_fast, "_BATCH", size)
+        assert taken(path, monkeypatch)
+        same(outcome(path, True, monkeypatch), expected)

@@ -82,10 +82,11 @@ def prepare(path: Path, sniffed: Sniffed, config: Config) -> Table | None:
     plan = _plan(sniffed.kind, table, config)
     if plan is None:
         return None
-    orders = _read(path, header.delimiter, plan, len(header.names))
-    if orders is None:
+    read = _read(path, header.delimiter, plan, len(header.names))
+    if read is None:
         return None
-    table.data = pd.DataFrame(index=pd.RangeIndex(orders.get_column("records").item(0)))
+    orders, records = read
+    table.data = pd.DataFrame(index=pd.RangeIndex(records))
     table.prepared = _to_pandas(orders)
     return table
 
@@ -140,17 +141,17 @@ def _some(*positions: int | None) -> tuple[int, ...]:
     return tuple(p for p in positions if p is not None)
 
 
-def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> pl.DataFrame | None:
-    """The counted orders (order_id, date, customer, amount) and ``records``, the
-    file's rows; None if a record is not as wide as the header or a value needs the
-    general reader (see the module docstring)."""
+def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataFrame, int] | None:
+    """The counted orders (order_id, date, customer, amount) and the file's records;
+    None if a record is not as wide as the header or a value needs the general reader
+    (see the module docstring)."""
     import polars as pl
 
     read = _rows(path, delimiter, plan, width)
     if read is None:
         return None
     rows, records = read
-    keep = pl.col("order_id").is_first_distinct()  # the order-level row of each order
+    keep = _first_rows(rows.get_column("order_id"))  # the order-level row of each order
     if plan.status is not None:
         wanted = {normalise(s) for s in plan.excluded}
         values: Sequence[str] = rows.get_column("status").unique().cast(pl.String).to_list()
@@ -161,7 +162,26 @@ def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> pl.DataFrame |
     del rows
     if not orders.height or not orders.get_column("ok").all():
         return None
-    return orders.select("order_id", "date", "customer", "amount", records=pl.lit(records))
+    return orders.select("order_id", "date", "customer", "amount"), records
+
+
+def _first_rows(orders: pl.Series) -> pl.Expr:
+    """True on the first row of each order (the rows hold each batch's first rows).
+
+    Orders are told apart by a 64-bit hash of their names, much quicker than the
+    names themselves; two names with the same hash, checked, fall back to the names.
+    """
+    import polars as pl
+
+    keys = orders.hash()
+    first = keys.is_first_distinct()
+    again = orders.filter(~first)  # an order already seen in an earlier batch (rare)
+    if again.len():
+        # Each name seen again must be the name that first gave its hash.
+        seen = orders.filter(first & keys.is_in(keys.filter(~first).implode()))
+        if not again.is_in(seen.implode()).all():
+            first = orders.is_first_distinct()
+    return pl.lit(first)
 
 
 def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataFrame, int] | None:
@@ -173,7 +193,7 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
     """
     import polars as pl
 
-    categories = _Categories(pl.Categories.random(), pl.Categories.random())
+    statuses = pl.Categories.random()  # a few texts, kept apart from polars' global ones
     blank_end = fastcsv.blank_lines_at_end(path)  # polars reads them as empty records
     separator, separators = delimiter.encode(), 0
     jobs: list[Future[pl.DataFrame]] = []
@@ -182,7 +202,7 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
             for number, (batch, last) in enumerate(_batches(path, _BATCH)):
                 separators += batch.count(separator)
                 query = _batch_rows(batch, number == 0, blank_end if last else 0, plan, width,
-                                    categories)  # fmt: skip
+                                    statuses)  # fmt: skip
                 del batch
                 jobs.append(pool.submit(query.collect))
                 if len(jobs) > 1:
@@ -198,15 +218,6 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
     if separators != (records + 1) * (width - 1):
         return None
     return pl.concat(parts).drop("rows"), records
-
-
-@dataclass(frozen=True)
-class _Categories:
-    """Where the customers' and statuses' texts are kept (one of each per file: codes
-    from 0, and no text left in polars' global categories)."""
-
-    customers: pl.Categories
-    statuses: pl.Categories
 
 
 def _batches(path: Path, size: int) -> Iterator[tuple[bytes, bool]]:
@@ -259,10 +270,10 @@ def _line_end(block: bytes) -> int:
 
 
 def _batch_rows(
-    batch: bytes, header: bool, blank_end: int, plan: _Plan, width: int, categories: _Categories
+    batch: bytes, header: bool, blank_end: int, plan: _Plan, width: int, statuses: pl.Categories
 ) -> pl.LazyFrame:
     """The first row of each order in ``batch``, compact: order_id, status (categorical),
-    cancelled, date, customer (categorical), amount, ``ok`` (every value was read the
+    cancelled, date, customer, amount, ``ok`` (every value was read the
     general reader's way) and ``rows``, the batch's records."""
     import polars as pl
 
@@ -281,11 +292,11 @@ def _batch_rows(
     return (
         texts.with_columns(rows=pl.len())
         .filter(pl.col(str(plan.order)).is_first_distinct())
-        .select(*_columns(plan, categories), "rows")
+        .select(*_columns(plan, statuses), "rows")
     )
 
 
-def _columns(plan: _Plan, categories: _Categories) -> list[pl.Expr]:
+def _columns(plan: _Plan, statuses: pl.Categories) -> list[pl.Expr]:
     """The compact columns of :func:`_batch_rows`."""
     import polars as pl
 
@@ -317,12 +328,12 @@ def _columns(plan: _Plan, categories: _Categories) -> list[pl.Expr]:
     columns = [
         col(plan.order).alias("order_id"),
         date.alias("date"),
-        customer.cast(pl.Categorical(categories.customers)).alias("customer"),
+        customer.alias("customer"),
         ((total - taxes) * share).alias("amount"),
         pl.all_horizontal(valid).alias("ok"),
     ]
     if plan.status is not None:
-        columns.append(col(plan.status).cast(pl.Categorical(categories.statuses)).alias("status"))
+        columns.append(col(plan.status).cast(pl.Categorical(statuses)).alias("status"))
     if plan.cancelled is not None:
         columns.append((col(plan.cancelled) != "").alias("cancelled"))
     return columns
@@ -341,14 +352,17 @@ def _to_pandas(table: pl.DataFrame) -> pd.DataFrame:
 
 
 def _categorical(column: pl.Series) -> pd.Categorical:
-    """Customers as a pandas categorical of the texts present, in the order of their
-    polars codes: a few hundred thousand distinct texts, not a million."""
-    import polars as pl
+    """Customers as a pandas categorical: a few hundred thousand distinct texts, not a
+    million.
 
-    distinct = column.unique()
-    ids = distinct.to_physical().to_numpy()
-    order = np.argsort(ids)
-    lookup = np.zeros(int(ids.max()) + 1, dtype=np.int32)
-    lookup[ids[order]] = np.arange(len(ids), dtype=np.int32)
-    names = distinct.gather(order).cast(pl.String).to_list()
-    return pd.Categorical.from_codes(lookup[column.to_physical().to_numpy()], pd.Index(names))
+    The texts are told apart by a 64-bit hash (quicker than hashing them into a
+    polars categorical), then every text is checked against its category's: two
+    texts with the same hash fall back to the texts themselves.
+    """
+    keys = column.hash().to_numpy()
+    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+    names = column.gather(first)
+    if not (names.gather(codes) == column).all():
+        _, first, codes = np.unique(column.to_numpy(), return_index=True, return_inverse=True)
+        names = column.gather(first)
+    return pd.Categorical.from_codes(codes.astype(np.int32), pd.Index(names.to_list()))
