@@ -35,6 +35,18 @@ FILES = {
     "crlf-line-items": lambda: text([ROWS[0], item("#1"), *ROWS[1:], item("#8")]).replace(
         "\n", "\r\n"
     ),
+    # Orders without email or billing name are their own customers ("order:#6"), the
+    # same customer as an email that reads so.
+    "no-identity": lambda: text(
+        [
+            ROWS[0],
+            ROWS[1].replace(",Jean Dupont,", ",,").replace("b@ex.fr", ""),
+            *ROWS[2:5],
+            ROWS[5].replace(",Jean Dupont,", ",,"),
+            ROWS[6],
+            ROWS[7].replace("e@ex.fr", "ORDER:#6"),
+        ]
+    ),
     "no-line-end-at-the-end": lambda: text([ROWS[0], item("#1"), *ROWS[1:]], end=""),
     "crlf-blank-lines-at-end": lambda: text(ROWS, "\n\n\n").replace("\n", "\r\n"),
     # Quoted text holding a line break (and doubled quotes), no separator inside.

@@ -22,9 +22,10 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from kpi_xl.config import Config
@@ -162,7 +163,10 @@ def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
     del rows
     if not orders.height or not orders.get_column("ok").all():
         return None
-    return orders.select("order_id", "date", "customer", "amount"), records
+    # A counted order without any customer identity is its own one-off customer.
+    alone = pl.lit("order:") + pl.col("order_id")
+    customer = pl.col("customer").fill_null(alone)
+    return orders.select("order_id", "date", customer, "amount"), records
 
 
 def _first_rows(orders: pl.Series) -> pl.Expr:
@@ -321,10 +325,12 @@ def _columns(plan: _Plan, statuses: pl.Categories) -> list[pl.Expr]:
     total, refunded = number(plan.amount), number(plan.refunded)
     taxes = number(plan.taxes if plan.net_of_tax else None)
     share = pl.when(total != 0).then(1 - refunded / total).otherwise(1.0).clip(lower_bound=0)
-    customer = pl.lit("order:") + col(plan.order)
+    # The first identity that is not empty, in lower case; null when none is (the
+    # order's own name is filled in for the counted orders only, see _read).
+    customer: pl.Expr = pl.lit(None, dtype=pl.String)
     for position in reversed(plan.customers):
-        lower = col(position).str.to_lowercase()
-        customer = pl.when(lower != "").then(lower).otherwise(customer)
+        customer = pl.when(col(position) != "").then(col(position)).otherwise(customer)
+    customer = customer.str.to_lowercase()
     columns = [
         col(plan.order).alias("order_id"),
         date.alias("date"),
@@ -343,7 +349,7 @@ def _to_pandas(table: pl.DataFrame) -> pd.DataFrame:
     dates = table.get_column("date").to_numpy().astype("datetime64[ns]")
     return pd.DataFrame(
         {
-            "order_id": pd.Series(table.get_column("order_id").to_list(), dtype=object),
+            "order_id": pd.Series(table.get_column("order_id").to_numpy(), dtype=object),
             "date": dates,
             "customer": _categorical(table.get_column("customer")),
             "amount": table.get_column("amount").to_numpy(),
@@ -359,10 +365,15 @@ def _categorical(column: pl.Series) -> pd.Categorical:
     polars categorical), then every text is checked against its category's: two
     texts with the same hash fall back to the texts themselves.
     """
-    keys = column.hash().to_numpy()
-    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+    codes, first = _factorize(column.hash().to_numpy())
     names = column.gather(first)
     if not (names.gather(codes) == column).all():
-        _, first, codes = np.unique(column.to_numpy(), return_index=True, return_inverse=True)
+        codes, first = _factorize(column.to_numpy())
         names = column.gather(first)
     return pd.Categorical.from_codes(codes.astype(np.int32), pd.Index(names.to_list()))
+
+
+def _factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Codes numbered in order of first appearance, and where each code first appears."""
+    codes = pd.factorize(values)[0]
+    return codes, np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
