@@ -172,13 +172,26 @@ def test_names_with_the_same_hash_stay_apart(
     path = write(tmp_path, FILES["order-across-batches"]())
     expected = outcome(path, False, monkeypatch)
 
-    def fake(series: pl.Series, *_: object) -> pl.Series:
-        if hashed == "constant":
-            return pl.zeros(len(series), pl.UInt64, eager=True)
-        return series.str.len_bytes().cast(pl.UInt64)
+    def fake(texts: pl.Expr, *_: object) -> pl.Expr:
+        lengths = texts.str.len_bytes().cast(pl.UInt64)
+        return lengths * 0 if hashed == "constant" else lengths
 
-    monkeypatch.setattr(pl.Series, "hash", fake)
+    monkeypatch.setattr(pl.Expr, "hash", fake)
     for size in (1, 97, 2**23):
         monkeypatch.setattr(orders_fast, "_BATCH", size)
         assert taken(path, monkeypatch)
         same(outcome(path, True, monkeypatch), expected)
+
+
+def test_the_amount_pattern_stays_below_the_limit() -> None:
+    """Every amount the quick pattern accepts is below the limit the general reader
+    reports (the fast path then never accepts what the general reader refuses)."""
+    import re
+
+    from kpi_xl.importers.amounts import LIMIT
+
+    largest = "-" + "9" * 14 + ",99"
+    assert re.match(orders_fast._AMOUNT, largest)
+    assert abs(float(largest.replace(",", "."))) < LIMIT
+    for refused in ("9" * 15 + ".99", "1" + "0" * 15, "0" * 15 + "1"):
+        assert not re.match(orders_fast._AMOUNT, refused)

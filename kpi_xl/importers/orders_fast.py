@@ -31,18 +31,21 @@ import pandas as pd
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import fastcsv
-from kpi_xl.importers.amounts import LIMIT
 from kpi_xl.importers.recognise import WOO_ORDER, WOO_SALES, Sniffed, head_text
 from kpi_xl.importers.table import Table, normalise, unique_names
 
 if TYPE_CHECKING:
     import polars as pl
 
-_AMOUNT = r"^-?\d+(?:[.,]\d{1,2})?$"  # read the same whatever the column's decimal mark
+# Read the same whatever the column's decimal mark; at most 14 digits before it, so
+# surely below amounts.LIMIT (1e15: 15 nines and .99 round up to it), which the
+# general reader reports (longer ones go to it).
+_AMOUNT = r"^-?\d{1,14}(?:[.,]\d{1,2})?$"
 _DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]|$)"
 #: Bytes of the file parsed at a time: the memory a batch's texts need stays small
 #: (their columns take about twice the batch), and polars' fixed costs per batch too.
 _BATCH = 2**23
+_SEED = 17  # of the hashes telling orders and customers apart (the same in every batch)
 
 
 @dataclass
@@ -86,9 +89,8 @@ def prepare(path: Path, sniffed: Sniffed, config: Config) -> Table | None:
     read = _read(path, header.delimiter, plan, len(header.names))
     if read is None:
         return None
-    orders, records = read
+    table.prepared, records = read
     table.data = pd.DataFrame(index=pd.RangeIndex(records))
-    table.prepared = _to_pandas(orders)
     return table
 
 
@@ -142,50 +144,57 @@ def _some(*positions: int | None) -> tuple[int, ...]:
     return tuple(p for p in positions if p is not None)
 
 
-def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataFrame, int] | None:
+def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pd.DataFrame, int] | None:
     """The counted orders (order_id, date, customer, amount) and the file's records;
     None if a record is not as wide as the header or a value needs the general reader
-    (see the module docstring)."""
-    import polars as pl
+    (see the module docstring).
 
+    What follows the batches works on numpy arrays (their memory goes back to the
+    system when freed) and copies out of polars only the counted orders.
+    """
     read = _rows(path, delimiter, plan, width)
     if read is None:
         return None
     rows, records = read
-    keep = _first_rows(rows.get_column("order_id"))  # the order-level row of each order
-    if plan.status is not None:
-        wanted = {normalise(s) for s in plan.excluded}
-        values: Sequence[str] = rows.get_column("status").unique().cast(pl.String).to_list()
-        keep &= ~pl.col("status").is_in([v for v in values if normalise(v) in wanted])
-    if plan.cancelled is not None:
-        keep &= ~pl.col("cancelled")
-    orders = rows.filter(keep)
-    del rows
-    if not orders.height or not orders.get_column("ok").all():
+    counted = _first_rows(rows) & _kept(rows, plan)
+    if not counted.any() or not rows.get_column("ok").to_numpy()[counted].all():
         return None
-    # A counted order without any customer identity is its own one-off customer.
-    alone = pl.lit("order:") + pl.col("order_id")
-    customer = pl.col("customer").fill_null(alone)
-    return orders.select("order_id", "date", customer, "amount"), records
+    return _to_pandas(rows, np.flatnonzero(counted)), records
 
 
-def _first_rows(orders: pl.Series) -> pl.Expr:
+def _first_rows(rows: pl.DataFrame) -> npt.NDArray[np.bool_]:
     """True on the first row of each order (the rows hold each batch's first rows).
 
     Orders are told apart by a 64-bit hash of their names, much quicker than the
-    names themselves; two names with the same hash, checked, fall back to the names.
+    names themselves: each name seen again is checked against the name that first
+    gave its hash, and two names sharing a hash fall back to the names.
     """
+    codes, first = _factorize(rows.get_column("order_key").to_numpy())
+    again = np.ones(len(codes), dtype=bool)
+    again[first] = False
+    if again.any():  # an order already seen in an earlier batch (rare)
+        names = rows.get_column("order_id")
+        later = np.flatnonzero(again)
+        if not (names.gather(later) == names.gather(first[codes[later]])).all():
+            again = ~names.is_first_distinct().to_numpy()
+    return ~again
+
+
+def _kept(rows: pl.DataFrame, plan: _Plan) -> npt.NDArray[np.bool_]:
+    """The rows whose status counts (distinct statuses normalised once), not cancelled."""
     import polars as pl
 
-    keys = orders.hash()
-    first = keys.is_first_distinct()
-    again = orders.filter(~first)  # an order already seen in an earlier batch (rare)
-    if again.len():
-        # Each name seen again must be the name that first gave its hash.
-        seen = orders.filter(first & keys.is_in(keys.filter(~first).implode()))
-        if not again.is_in(seen.implode()).all():
-            first = orders.is_first_distinct()
-    return pl.lit(first)
+    keep = np.ones(rows.height, dtype=bool)
+    if plan.status is not None:
+        wanted = {normalise(s) for s in plan.excluded}
+        status = rows.get_column("status")
+        values = status.unique()
+        texts: Sequence[str] = values.cast(pl.String).to_list()
+        dropped = values.to_physical().to_numpy()[[normalise(t) in wanted for t in texts]]
+        keep &= ~np.isin(status.to_physical().to_numpy(), dropped)
+    if plan.cancelled is not None:
+        keep &= ~rows.get_column("cancelled").to_numpy()
+    return keep
 
 
 def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataFrame, int] | None:
@@ -221,7 +230,7 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
     # (reporting a short record as a truncated line, as for small files).
     if separators != (records + 1) * (width - 1):
         return None
-    return pl.concat(parts).drop("rows"), records
+    return pl.concat(parts, rechunk=False).drop("rows"), records
 
 
 def _batches(path: Path, size: int) -> Iterator[tuple[bytes, bool]]:
@@ -277,8 +286,9 @@ def _batch_rows(
     batch: bytes, header: bool, blank_end: int, plan: _Plan, width: int, statuses: pl.Categories
 ) -> pl.LazyFrame:
     """The first row of each order in ``batch``, compact: order_id, status (categorical),
-    cancelled, date, customer, amount, ``ok`` (every value was read the
-    general reader's way) and ``rows``, the batch's records."""
+    cancelled, date, customer, amount, ``ok`` (every value was read the general
+    reader's way), hashes of the order and customer texts (``order_key``,
+    ``customer_key``) and ``rows``, the batch's records."""
     import polars as pl
 
     scan = pl.scan_csv(
@@ -318,23 +328,23 @@ def _columns(plan: _Plan, statuses: pl.Categories) -> list[pl.Expr]:
     # it is the first ten characters.
     date = col(plan.date).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     valid = [col(p).str.contains(_AMOUNT) | (col(p) == "") for p in amounts]
-    # 1e15 and more is no amount: the general reader reports it (see amounts.LIMIT).
-    valid += [number(p).abs() < LIMIT for p in amounts]
     valid.append(col(plan.date).str.contains(_DATE) & date.is_not_null())
 
     total, refunded = number(plan.amount), number(plan.refunded)
     taxes = number(plan.taxes if plan.net_of_tax else None)
     share = pl.when(total != 0).then(1 - refunded / total).otherwise(1.0).clip(lower_bound=0)
-    # The first identity that is not empty, in lower case; null when none is (the
-    # order's own name is filled in for the counted orders only, see _read).
+    # The first identity that is not empty, in lower case, else the order itself
+    # (a one-off customer).
     customer: pl.Expr = pl.lit(None, dtype=pl.String)
     for position in reversed(plan.customers):
         customer = pl.when(col(position) != "").then(col(position)).otherwise(customer)
-    customer = customer.str.to_lowercase()
+    customer = pl.coalesce(customer.str.to_lowercase(), pl.lit("order:") + col(plan.order))
     columns = [
         col(plan.order).alias("order_id"),
+        col(plan.order).hash(_SEED).alias("order_key"),
         date.alias("date"),
         customer.alias("customer"),
+        customer.hash(_SEED).alias("customer_key"),
         ((total - taxes) * share).alias("amount"),
         pl.all_horizontal(valid).alias("ok"),
     ]
@@ -345,31 +355,35 @@ def _columns(plan: _Plan, statuses: pl.Categories) -> list[pl.Expr]:
     return columns
 
 
-def _to_pandas(table: pl.DataFrame) -> pd.DataFrame:
-    dates = table.get_column("date").to_numpy().astype("datetime64[ns]")
+def _to_pandas(rows: pl.DataFrame, counted: npt.NDArray[np.intp]) -> pd.DataFrame:
+    """The rows at ``counted`` as the general reader's orders."""
+    dates = rows.get_column("date").to_numpy()[counted].astype("datetime64[ns]")
     return pd.DataFrame(
         {
-            "order_id": pd.Series(table.get_column("order_id").to_numpy(), dtype=object),
+            "order_id": pd.Series(
+                rows.get_column("order_id").gather(counted).to_numpy(), dtype=object
+            ),
             "date": dates,
-            "customer": _categorical(table.get_column("customer")),
-            "amount": table.get_column("amount").to_numpy(),
+            "customer": _categorical(rows, counted),
+            "amount": rows.get_column("amount").to_numpy()[counted],
         }
     )
 
 
-def _categorical(column: pl.Series) -> pd.Categorical:
-    """Customers as a pandas categorical: a few hundred thousand distinct texts, not a
-    million.
+def _categorical(rows: pl.DataFrame, counted: npt.NDArray[np.intp]) -> pd.Categorical:
+    """The customers at ``counted`` as a pandas categorical: a few hundred thousand
+    distinct texts, not a million.
 
-    The texts are told apart by a 64-bit hash (quicker than hashing them into a
+    The texts are told apart by their hashes (quicker than hashing them into a
     polars categorical), then every text is checked against its category's: two
-    texts with the same hash fall back to the texts themselves.
+    texts sharing a hash fall back to the texts themselves.
     """
-    codes, first = _factorize(column.hash().to_numpy())
-    names = column.gather(first)
-    if not (names.gather(codes) == column).all():
-        codes, first = _factorize(column.to_numpy())
-        names = column.gather(first)
+    texts = rows.get_column("customer").gather(counted)
+    codes, first = _factorize(rows.get_column("customer_key").to_numpy()[counted])
+    names = texts.gather(first)
+    if not (names.gather(codes) == texts).all():
+        codes, first = _factorize(texts.to_numpy())
+        names = texts.gather(first)
     return pd.Categorical.from_codes(codes.astype(np.int32), pd.Index(names.to_list()))
 
 
