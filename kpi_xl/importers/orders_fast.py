@@ -45,6 +45,7 @@ _DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]|$)"
 #: Bytes of the file parsed at a time: the memory a batch's texts need stays small
 #: (their columns take about twice the batch), and polars' fixed costs per batch too.
 _BATCH = 2**23
+_SLICE = 2**17  # rows copied out of polars at a time (see _slices)
 _SEED = 17  # of the hashes telling orders and customers apart (the same in every batch)
 
 
@@ -169,13 +170,15 @@ def _first_rows(rows: pl.DataFrame) -> npt.NDArray[np.bool_]:
     names themselves: each name seen again is checked against the name that first
     gave its hash, and two names sharing a hash fall back to the names.
     """
-    codes, first = _factorize(rows.get_column("order_key").to_numpy())
-    again = np.ones(len(codes), dtype=bool)
-    again[first] = False
+    keys = pd.Series(rows.get_column("order_key").to_numpy())
+    again = keys.duplicated().to_numpy()
     if again.any():  # an order already seen in an earlier batch (rare)
-        names = rows.get_column("order_id")
         later = np.flatnonzero(again)
-        if not (names.gather(later) == names.gather(first[codes[later]])).all():
+        first = keys[~again & keys.isin(keys.iloc[later]).to_numpy()]
+        position = pd.Series(first.index, index=first.to_numpy())
+        names = rows.get_column("order_id")
+        seen = position.loc[keys.iloc[later].to_numpy()].to_numpy()
+        if not (names.gather(later) == names.gather(seen)).all():
             again = ~names.is_first_distinct().to_numpy()
     return ~again
 
@@ -357,17 +360,22 @@ def _columns(plan: _Plan, statuses: pl.Categories) -> list[pl.Expr]:
 
 def _to_pandas(rows: pl.DataFrame, counted: npt.NDArray[np.intp]) -> pd.DataFrame:
     """The rows at ``counted`` as the general reader's orders."""
-    dates = rows.get_column("date").to_numpy()[counted].astype("datetime64[ns]")
+    names = rows.get_column("order_id")
+    order_id = np.concatenate([names.gather(part).to_numpy() for part in _slices(counted)])
     return pd.DataFrame(
         {
-            "order_id": pd.Series(
-                rows.get_column("order_id").gather(counted).to_numpy(), dtype=object
-            ),
-            "date": dates,
+            "order_id": pd.Series(order_id, dtype=object),
+            "date": rows.get_column("date").to_numpy()[counted].astype("datetime64[ns]"),
             "customer": _categorical(rows, counted),
             "amount": rows.get_column("amount").to_numpy()[counted],
         }
     )
+
+
+def _slices(positions: npt.NDArray[np.intp]) -> list[npt.NDArray[np.intp]]:
+    """``positions`` in slices: texts copied out of polars a slice at a time (polars
+    keeps the memory it freed for a while: less of it)."""
+    return [positions[start : start + _SLICE] for start in range(0, len(positions), _SLICE)]
 
 
 def _categorical(rows: pl.DataFrame, counted: npt.NDArray[np.intp]) -> pd.Categorical:
@@ -378,12 +386,14 @@ def _categorical(rows: pl.DataFrame, counted: npt.NDArray[np.intp]) -> pd.Catego
     polars categorical), then every text is checked against its category's: two
     texts sharing a hash fall back to the texts themselves.
     """
-    texts = rows.get_column("customer").gather(counted)
+    texts = rows.get_column("customer")
     codes, first = _factorize(rows.get_column("customer_key").to_numpy()[counted])
-    names = texts.gather(first)
-    if not (names.gather(codes) == texts).all():
-        codes, first = _factorize(texts.to_numpy())
-        names = texts.gather(first)
+    names = texts.gather(counted[first])
+    for part in _slices(np.arange(len(codes))):
+        if not (names.gather(codes[part]) == texts.gather(counted[part])).all():
+            codes, first = _factorize(texts.gather(counted).to_numpy())
+            names = texts.gather(counted[first])
+            break
     return pd.Categorical.from_codes(codes.astype(np.int32), pd.Index(names.to_list()))
 
 
