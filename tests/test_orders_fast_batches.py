@@ -114,8 +114,10 @@ def test_every_boundary_of_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             *(item("#8") for _ in range(5)),
             ROWS[0].replace("#1,", "#9,").replace(",120.00,", ",12O.00,"),
         ],
+        # digits a cast does not read as digits (Python's float does)
+        [ROWS[0].replace(",120.00,", ",\u0661\u0662\u0660.00,"), *ROWS[1:]],
     ],
-    ids=["stray-quote", "unclosed-quote", "bad-amount-late"],
+    ids=["stray-quote", "unclosed-quote", "bad-amount-late", "arabic-digits"],
 )
 def test_broken_files_in_batches(
     tmp_path: Path, rows: list[str], size: int, monkeypatch: pytest.MonkeyPatch

@@ -37,11 +37,12 @@ from kpi_xl.importers.table import Table, normalise, unique_names
 if TYPE_CHECKING:
     import polars as pl
 
-# Read the same whatever the column's decimal mark; at most 14 digits before it, so
+# Read the same whatever the column's decimal mark; ASCII digits (a Unicode digit is
+# no number for the cast), at most 14 before the mark, so
 # surely below amounts.LIMIT (1e15: 15 nines and .99 round up to it), which the
 # general reader reports (longer ones go to it).
-_AMOUNT = r"^-?\d{1,14}(?:[.,]\d{1,2})?$"
-_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]|$)"
+_AMOUNT = r"^-?[0-9]{1,14}(?:[.,][0-9]{1,2})?$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T]|$)"
 #: Bytes of the file parsed at a time: the memory a batch's texts need stays small
 #: (their columns take about twice the batch), and polars' fixed costs per batch too.
 _BATCH = 2**23
