@@ -100,7 +100,7 @@ def test_every_boundary_of_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         same(outcome(path, True, monkeypatch), expected)
 
 
-@pytest.mark.parametrize("size", [1, 64, 300])
+@pytest.mark.parametrize("size", [1, 64, 300, 2**23])
 @pytest.mark.parametrize(
     "rows",
     [
@@ -114,10 +114,24 @@ def test_every_boundary_of_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             *(item("#8") for _ in range(5)),
             ROWS[0].replace("#1,", "#9,").replace(",120.00,", ",12O.00,"),
         ],
+        # a separator in quoted text and a short row elsewhere: the count of separators
+        # is the header's, the short row is still reported
+        [
+            ROWS[0].replace(",Mug,", ',"Mug, bleu",'),
+            *ROWS[1:5],
+            ROWS[5].rsplit(",", 1)[0],
+            *ROWS[6:],
+        ],
         # digits a cast does not read as digits (Python's float does)
         [ROWS[0].replace(",120.00,", ",\u0661\u0662\u0660.00,"), *ROWS[1:]],
     ],
-    ids=["stray-quote", "unclosed-quote", "bad-amount-late", "arabic-digits"],
+    ids=[
+        "stray-quote",
+        "unclosed-quote",
+        "bad-amount-late",
+        "quoted-separator-short-row",
+        "arabic-digits",
+    ],
 )
 def test_broken_files_in_batches(
     tmp_path: Path, rows: list[str], size: int, monkeypatch: pytest.MonkeyPatch
@@ -161,6 +175,15 @@ def test_batches_end_at_line_ends_outside_quotes(tmp_path: Path, size: int) -> N
 )
 def test_line_end(block: bytes, end: int) -> None:
     assert orders_fast._line_end(block) == end
+
+
+@pytest.mark.parametrize(
+    ("batch", "quoted"),
+    [(b"a,b\n", False), (b'"a",b\n', False), (b'"a,b"\n', True), (b'a,"b""c,"\n', True),
+     (b'a,"b""",c\n"d"\n', False), (b'"x\n",y\n', False)],
+)  # fmt: skip
+def test_quoted_separator(batch: bytes, quoted: bool) -> None:
+    assert orders_fast._quoted_separator(batch, b",") is quoted
 
 
 @pytest.mark.parametrize("hashed", ["length", "constant"])

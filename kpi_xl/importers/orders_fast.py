@@ -222,6 +222,8 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
     try:
         with ThreadPoolExecutor(1) as pool:
             for number, (batch, last) in enumerate(_batches(path, _BATCH)):
+                if _quoted_separator(batch, separator):
+                    return None  # see below
                 separators += batch.count(separator)
                 query = _batch_rows(batch, number == 0, blank_end if last else 0, plan, width,
                                     statuses)  # fmt: skip
@@ -233,10 +235,11 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
     except (pl.exceptions.PolarsError, OSError, ValueError):
         return None
     records = sum(int(part.get_column("rows").item(0)) for part in parts if part.height)
-    # Every record has the header's width when the file holds exactly (records + 1) x
-    # (width - 1) separators: a separator inside a quoted text, a blank line or a short
-    # or long record breaks the count, and the general reader then reads the file
-    # (reporting a short record as a truncated line, as for small files).
+    # Every record has the header's width when no separator is inside quoted text and
+    # the file holds exactly (records + 1) x (width - 1) of them: a blank line or a
+    # short or long record breaks the count, and the general reader then reads the
+    # file (reporting a short record as a truncated line, as for small files).  A
+    # quoted separator would let a short record elsewhere balance the count.
     if separators != (records + 1) * (width - 1):
         return None
     return pl.concat(parts, rechunk=False).drop("rows"), records
@@ -268,6 +271,11 @@ def _batches(path: Path, size: int) -> Iterator[tuple[bytes, bool]]:
             start, wanted = start + cut, size
 
 
+def _quoted_separator(batch: bytes, separator: bytes) -> bool:
+    """Whether a separator lies inside quoted text (``batch`` starts outside quotes)."""
+    return b'"' in batch and any(separator in text for text in batch.split(b'"')[1::2])
+
+
 def _content_end(handle: BinaryIO) -> int:
     """Where the file's content ends: its last bytes that are not CR or LF."""
     size = handle.seek(0, 2)
@@ -283,6 +291,8 @@ def _line_end(block: bytes) -> int:
     quote inside it counts twice), as polars counts records.
     """
     end = block.rfind(b"\n") + 1
+    if b'"' not in block:
+        return end
     quotes = block.count(b'"', 0, end)
     while end and quotes % 2:
         previous = block.rfind(b"\n", 0, end - 1) + 1
