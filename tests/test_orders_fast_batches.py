@@ -47,6 +47,19 @@ FILES = {
             ROWS[7].replace("e@ex.fr", "ORDER:#6"),
         ]
     ),
+    # Semicolons between fields, decimal commas.
+    "semicolons": lambda: (
+        text(
+            [
+                ROWS[0].replace("120.00", "120X5"),
+                item("#1"),
+                *ROWS[1:3],
+                ROWS[7].replace("-12.00", "-12X5"),
+            ]
+        )
+        .replace(",", ";")
+        .replace("X", ",")
+    ),
     "no-line-end-at-the-end": lambda: text([ROWS[0], item("#1"), *ROWS[1:]], end=""),
     "crlf-blank-lines-at-end": lambda: text(ROWS, "\n\n\n").replace("\n", "\r\n"),
     # Quoted text holding a line break (and doubled quotes), no separator inside.
@@ -122,6 +135,11 @@ def test_every_boundary_of_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             ROWS[5].rsplit(",", 1)[0],
             *ROWS[6:],
         ],
+        # spaces around an amount or a date: read by the general reader
+        [
+            ROWS[0].replace(",120.00,", ", 120.00 ,").replace(",2024-01-07 09", ", 2024-01-07 09"),
+            *ROWS[1:],
+        ],
         # digits a cast does not read as digits (Python's float does)
         [ROWS[0].replace(",120.00,", ",\u0661\u0662\u0660.00,"), *ROWS[1:]],
     ],
@@ -130,6 +148,7 @@ def test_every_boundary_of_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         "unclosed-quote",
         "bad-amount-late",
         "quoted-separator-short-row",
+        "padded-amount-and-date",
         "arabic-digits",
     ],
 )

@@ -69,11 +69,19 @@ class _Plan:
     taxes: int | None = None
     refunded: int | None = None
     net_of_tax: bool = True
+    delimiter: str = ","
 
     def positions(self) -> list[int]:
         optional = (self.status, self.cancelled, self.taxes, self.refunded)
         wanted = {self.order, self.date, self.amount, *self.customers}
         return sorted(wanted | {p for p in optional if p is not None})
+
+    def texts(self) -> set[int]:
+        """The columns used as texts, without their spaces as the general reader does;
+        the others must match a pattern (amounts, dates) or are compared normalised
+        (statuses), spaces included: a padded amount goes to the general reader."""
+        cancelled = () if self.cancelled is None else (self.cancelled,)
+        return {self.order, *self.customers, *cancelled}
 
 
 def prepare(path: Path, sniffed: Sniffed, config: Config) -> Table | None:
@@ -125,6 +133,7 @@ def _plan(kind: str, table: Table, config: Config) -> _Plan | None:
                 taxes=at("taxes", False),
                 refunded=at("refunded amount", False),
                 net_of_tax=config.orders.revenue == "net_of_tax",
+                delimiter=table.header.delimiter,
             )
         return _Plan(
             order=_need(at(WOO_ORDER)),
@@ -133,6 +142,7 @@ def _plan(kind: str, table: Table, config: Config) -> _Plan | None:
             status=at(("status", "statut"), False),
             excluded=excluded,
             customers=_some(at(("customer", "client"), False)),
+            delimiter=table.header.delimiter,
         )
     except (InputFileError, AssertionError):  # the general reader reports what is wrong
         return None
@@ -314,11 +324,15 @@ def _batch_rows(
         batch,
         has_header=False,
         skip_rows=int(header),
+        separator=plan.delimiter,
         schema={f"c{i}": pl.String for i in range(width)},
         encoding="utf8",
     )
     texts = scan.select(
-        pl.nth(p).str.strip_chars().fill_null("").alias(str(p)) for p in plan.positions()
+        (pl.nth(p).str.strip_chars() if p in plan.texts() else pl.nth(p))
+        .fill_null("")
+        .alias(str(p))
+        for p in plan.positions()
     )
     if blank_end:
         texts = texts.filter(pl.int_range(pl.len()) < pl.len() - blank_end)
@@ -339,7 +353,9 @@ def _columns(plan: _Plan, statuses: pl.Categories) -> list[pl.Expr]:
     def number(position: int | None) -> pl.Expr:
         if position is None:
             return pl.lit(0.0)
-        text = col(position).str.replace(",", ".", literal=True)
+        text = col(position)
+        if plan.delimiter != ",":  # with commas between fields, a decimal comma would be
+            text = text.str.replace(",", ".", literal=True)  # quoted: no fast path
         return text.cast(pl.Float64, strict=False).fill_null(0.0)
 
     amounts = [p for p in (plan.amount, plan.taxes, plan.refunded) if p is not None]
