@@ -220,8 +220,8 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
     """The compact rows of the whole file (:func:`_batch_rows`) and how many records it
     holds; None if polars refused a batch or a record is not as wide as the header.
 
-    Only a batch or two of the file's text is in memory at a time: polars parses
-    one batch in a thread while the next one is read and its separators counted.
+    Only a few batches of the file's text are in memory at a time: polars parses
+    two batches in threads while the next one is read and its separators counted.
     """
     import polars as pl
 
@@ -230,7 +230,7 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
     separator, separators = delimiter.encode(), 0
     jobs: list[Future[pl.DataFrame]] = []
     try:
-        with ThreadPoolExecutor(1) as pool:
+        with ThreadPoolExecutor(2) as pool:
             for number, (batch, last) in enumerate(_batches(path, _BATCH)):
                 if _quoted_separator(batch, separator):
                     return None  # see below
@@ -239,8 +239,8 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
                                     statuses)  # fmt: skip
                 del batch
                 jobs.append(pool.submit(query.collect))
-                if len(jobs) > 1:
-                    jobs[-2].result()  # never more than one batch waiting
+                if len(jobs) > 2:
+                    jobs[-3].result()  # two batches at a time: fills the cores' idle moments
             parts = [job.result() for job in jobs]
     except (pl.exceptions.PolarsError, OSError, ValueError):
         return None
