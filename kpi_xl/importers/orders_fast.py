@@ -101,7 +101,7 @@ def prepare(path: Path, sniffed: Sniffed, config: Config) -> Table | None:
     plan = _plan(sniffed.kind, table, config)
     if plan is None:
         return None
-    read = _read(path, header.delimiter, plan, len(header.names))
+    read = _read(path, plan, len(header.names))
     if read is None:
         return None
     table.prepared, records = read
@@ -161,7 +161,7 @@ def _some(*positions: int | None) -> tuple[int, ...]:
     return tuple(p for p in positions if p is not None)
 
 
-def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pd.DataFrame, int] | None:
+def _read(path: Path, plan: _Plan, width: int) -> tuple[pd.DataFrame, int] | None:
     """The counted orders (order_id, date, customer, amount) and the file's records;
     None if a record is not as wide as the header or a value needs the general reader
     (see the module docstring).
@@ -169,7 +169,7 @@ def _read(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pd.DataF
     What follows the batches works on numpy arrays (polars' allocator keeps what it
     freed for a while: less of it) and copies out of polars only the counted orders.
     """
-    read = _rows(path, delimiter, plan, width)
+    read = _rows(path, plan, width)
     if read is None:
         return None
     rows, records = read
@@ -216,7 +216,7 @@ def _kept(rows: pl.DataFrame, plan: _Plan) -> npt.NDArray[np.bool_]:
     return keep
 
 
-def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataFrame, int] | None:
+def _rows(path: Path, plan: _Plan, width: int) -> tuple[pl.DataFrame, int] | None:
     """The compact rows of the whole file (:func:`_batch_rows`) and how many records it
     holds; None if polars refused a batch or a record is not as wide as the header.
 
@@ -227,7 +227,7 @@ def _rows(path: Path, delimiter: str, plan: _Plan, width: int) -> tuple[pl.DataF
 
     statuses = pl.Categories.random()  # a few texts, kept apart from polars' global ones
     blank_end = fastcsv.blank_lines_at_end(path)  # polars reads them as empty records
-    separator, separators = delimiter.encode(), 0
+    separator, separators = plan.delimiter.encode(), 0
     jobs: list[Future[pl.DataFrame]] = []
     try:
         with ThreadPoolExecutor(2) as pool:
