@@ -14,7 +14,7 @@ import pytest
 from test_importers_orders_fast import ITEM, ROWS, outcome, same, text
 
 from kpi_xl.config import Config
-from kpi_xl.importers import fastcsv, orders_fast
+from kpi_xl.importers import csvchunks, fastcsv, orders_fast
 from kpi_xl.importers.loader import load
 
 # Bytes a batch: 1 makes a batch of every line (each read grows until a line ends).
@@ -170,7 +170,7 @@ CONTENT = (
 def test_batches_end_at_line_ends_outside_quotes(tmp_path: Path, size: int) -> None:
     path = tmp_path / "orders_export.csv"
     path.write_bytes(CONTENT)
-    pieces = list(orders_fast._batches(path, size))
+    pieces = list(csvchunks.split(path, size))
     assert b"".join(piece for piece, _ in pieces) == CONTENT
     assert [last for _, last in pieces] == [False] * (len(pieces) - 1) + [True]
     for piece, last in pieces:
@@ -193,7 +193,7 @@ def test_batches_end_at_line_ends_outside_quotes(tmp_path: Path, size: int) -> N
     ],
 )
 def test_line_end(block: bytes, end: int) -> None:
-    assert orders_fast._line_end(block) == end
+    assert csvchunks.line_end(block) == end
 
 
 @pytest.mark.parametrize(
@@ -202,7 +202,7 @@ def test_line_end(block: bytes, end: int) -> None:
      (b'a,"b""",c\n"d"\n', False), (b'"x\n",y\n', False)],
 )  # fmt: skip
 def test_quoted_separator(batch: bytes, quoted: bool) -> None:
-    assert orders_fast._quoted_separator(batch, b",") is quoted
+    assert csvchunks.quoted_separator(batch, b",") is quoted
 
 
 @pytest.mark.parametrize("hashed", ["length", "constant"])

@@ -23,11 +23,11 @@ problem with its line and column.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +35,7 @@ import pandas as pd
 
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
-from kpi_xl.importers import fastcsv
+from kpi_xl.importers import csvchunks, fastcsv
 from kpi_xl.importers.recognise import WOO_ORDER, WOO_SALES, Sniffed, head_text
 from kpi_xl.importers.table import Table, normalise, unique_names
 
@@ -231,8 +231,8 @@ def _rows(path: Path, plan: _Plan, width: int) -> tuple[pl.DataFrame, int] | Non
     jobs: list[Future[pl.DataFrame]] = []
     try:
         with ThreadPoolExecutor(2) as pool:
-            for number, (batch, last) in enumerate(_batches(path, _BATCH)):
-                if _quoted_separator(batch, separator):
+            for number, (batch, last) in enumerate(csvchunks.split(path, _BATCH)):
+                if csvchunks.quoted_separator(batch, separator):
                     return None  # see below
                 separators += batch.count(separator)
                 query = _batch_rows(batch, number == 0, blank_end if last else 0, plan, width,
@@ -253,62 +253,6 @@ def _rows(path: Path, plan: _Plan, width: int) -> tuple[pl.DataFrame, int] | Non
     if separators != (records + 1) * (width - 1):
         return None
     return pl.concat(parts, rechunk=False).drop("rows"), records
-
-
-def _batches(path: Path, size: int) -> Iterator[tuple[bytes, bool]]:
-    """The file in pieces of about ``size`` bytes, each with whether it is the last.
-
-    Each piece ends at a line end outside quoted text (an even number of quotes
-    before it), so polars reads the pieces one after the other as it reads the
-    whole file; the last piece also holds the blank lines that end the file.
-    """
-    with open(path, "rb") as handle:
-        content_end = _content_end(handle)
-        start, wanted = 0, size
-        while True:
-            handle.seek(start)
-            block = handle.read(wanted)
-            if start + len(block) >= content_end:
-                yield block + handle.read(), True
-                return
-            cut = _line_end(block)
-            if not cut:  # a record longer than a batch (or quoted text over many lines)
-                wanted *= 2
-                continue
-            piece = block[:cut] if cut < len(block) else block
-            del block
-            yield piece, False
-            start, wanted = start + cut, size
-
-
-def _quoted_separator(batch: bytes, separator: bytes) -> bool:
-    """Whether a separator lies inside quoted text (``batch`` starts outside quotes)."""
-    return b'"' in batch and any(separator in text for text in batch.split(b'"')[1::2])
-
-
-def _content_end(handle: BinaryIO) -> int:
-    """Where the file's content ends: its last bytes that are not CR or LF."""
-    size = handle.seek(0, 2)
-    handle.seek(max(0, size - 65536))
-    tail = handle.read()
-    return size - (len(tail) - len(tail.rstrip(b"\r\n")))
-
-
-def _line_end(block: bytes) -> int:
-    """Where the last line of ``block`` ending outside quoted text ends (0: none does).
-
-    Quoted text is what lies between an odd quote and the next one (a doubled
-    quote inside it counts twice), as polars counts records.
-    """
-    end = block.rfind(b"\n") + 1
-    if b'"' not in block:
-        return end
-    quotes = block.count(b'"', 0, end)
-    while end and quotes % 2:
-        previous = block.rfind(b"\n", 0, end - 1) + 1
-        quotes -= block.count(b'"', previous, end)
-        end = previous
-    return end
 
 
 def _batch_rows(
