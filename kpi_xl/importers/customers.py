@@ -115,19 +115,29 @@ def _lifespan(month: Ints, following: Ints, active_12: Ints) -> npt.NDArray[np.f
 
 
 def cohorts(orders: pd.DataFrame) -> pd.DataFrame:
-    """Share of each first-order month's customers who ordered k months later."""
-    pairs = orders[["customer", "month"]].drop_duplicates()
-    month_number = pairs["month"].dt.year * 12 + pairs["month"].dt.month
-    first = month_number.groupby(pairs["customer"]).transform("min")
-    cohort = pairs.groupby("customer")["month"].transform("min")
-    table = pd.crosstab(cohort.to_numpy(), (month_number - first).to_numpy())
-    table = table.reindex(columns=range(int(table.columns.max()) + 1), fill_value=0)
-    shares = table.div(table[0], axis=0).astype(np.float64)
-    last = int(month_number.max())
-    index = pd.DatetimeIndex(shares.index)
-    cohort_number = index.year * 12 + index.month
-    for offset in shares.columns:
-        shares.loc[cohort_number + int(offset) > last, offset] = np.nan
-    shares.index = pd.DatetimeIndex(shares.index, name="first_order_month")
-    shares.columns = pd.Index([int(c) for c in shares.columns], name="months_since")
-    return shares
+    """Share of each first-order month's customers who ordered k months later.
+
+    Counted from the distinct (customer, month) pairs with numpy: the pandas
+    crosstab and group transforms cost more than the work on a small shop's orders.
+    """
+    codes, _ = pd.factorize(orders["customer"])
+    month_values = orders["month"].to_numpy()
+    month = month_values.astype("datetime64[M]").astype(np.int64)
+    base = int(month.min())
+    span = int(month.max()) - base + 1
+    key = np.unique(codes.astype(np.int64) * span + (month - base))  # sorted, distinct pairs
+    customer, number = key // span, key % span
+    starts = np.concatenate(([True], customer[1:] != customer[:-1]))
+    first = number[starts][np.cumsum(starts) - 1]  # each pair's customer's first month
+    offset = number - first
+    cohort_months, row = np.unique(first, return_inverse=True)
+    counts = np.zeros((len(cohort_months), int(offset.max()) + 1), dtype=np.int64)
+    np.add.at(counts, (row, offset), 1)
+    shares = counts / counts[:, :1]
+    shares[cohort_months[:, None] + np.arange(counts.shape[1]) > int(number.max())] = np.nan
+    index = (cohort_months + base).astype("datetime64[M]").astype(month_values.dtype)
+    return pd.DataFrame(
+        shares,
+        index=pd.DatetimeIndex(index, name="first_order_month"),
+        columns=pd.Index(range(counts.shape[1]), dtype=np.int64, name="months_since"),
+    )
