@@ -87,8 +87,13 @@ def _iso_dates(values: pd.Series) -> pd.DatetimeIndex | None:
     """
     if len(values) > _LOOP_MAX:
         return None
+    items = values.tolist()
+    if items and all(type(v) is str for v in items):
+        joined = "\n".join(items)
+        if joined.count("\n") == len(items) - 1:  # no text holds a line end
+            return _iso_texts(items) if _ISO_LINES.fullmatch(joined) else None
     days: list[str] = []
-    for value in values.tolist():
+    for value in items:
         if not isinstance(value, str) and not pd.isna(value):
             return None  # a number (20250131): the full parser
         text = value.strip() if isinstance(value, str) else ""
@@ -101,6 +106,24 @@ def _iso_dates(values: pd.Series) -> pd.DatetimeIndex | None:
     except ValueError:  # 2025-02-30: the full parser says which value
         return None
     return pd.DatetimeIndex(parsed.astype("datetime64[ns]"))
+
+
+def _iso_texts(items: list[str]) -> pd.DatetimeIndex | None:
+    """The dates of texts that :data:`_ISO_LINES` accepted (None for a day that does not
+    exist, 2025-02-30: the full parser says which value)."""
+    days = [v.strip()[:10] or "NaT" for v in items]
+    try:
+        parsed = np.array(days, dtype="datetime64[D]")
+    except ValueError:
+        return None
+    return pd.DatetimeIndex(parsed.astype("datetime64[ns]"))
+
+
+#: Texts (one a line) that, stripped, are empty or start with a date ``YYYY-MM-DD`` followed
+#: by a space, a ``T`` or nothing, as :data:`_ISO` reads them one at a time.  Each line is an
+#: atomic group: a bad line is never retried against the lines before it (linear time).
+_ISO_LINE = r"(?>[^\S\n]*(?:\d{4}-\d{2}-\d{2}(?:[ T][^\n]*)?)?[^\S\n]*)"
+_ISO_LINES = re.compile(rf"{_ISO_LINE}(?:\n{_ISO_LINE})*")
 
 
 def _parse(text: pd.Series, fmt: str) -> pd.DatetimeIndex:

@@ -32,6 +32,9 @@ from kpi_xl.importers.loader import load
 from kpi_xl.importers.recognise import WOO_ORDER, WOO_SALES
 from kpi_xl.importers.table import Table, normalise
 
+#: Up to this many orders, plain Python on lists beats pandas' fixed costs.
+_LOOP_MAX = 20_000
+
 EXCLUDED = {
     "orders:shopify": {"voided", "expired", "refunded"},
     "orders:woocommerce": {
@@ -167,6 +170,14 @@ def _customers(
     rows: pd.DataFrame, columns: tuple[str | None, ...], fallback: pd.Series
 ) -> pd.Series:
     """The first non-empty identity among ``columns``, else the order (a one-off customer)."""
+    if len(rows) <= _LOOP_MAX:  # the same texts as below, without pandas' fixed costs
+        texts = [fallback.tolist(), *(rows[c].tolist() for c in columns if c is not None)]
+        if all(type(v) is str for values in texts for v in values):
+            ids = [
+                next((t.lower() for t in found if t), "") or "order:" + order
+                for order, *found in zip(*texts, strict=True)
+            ]
+            return pd.Series(ids, index=rows.index, dtype="str")
     customer = pd.Series("", index=rows.index)
     for column in columns:
         if column is not None:
