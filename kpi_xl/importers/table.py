@@ -14,7 +14,7 @@ import functools
 import io
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -163,8 +163,10 @@ def read_table(
     puts several tables one after the other).
     """
     body = text.split("\n", header.index + 1)[-1] if text.count("\n") > header.index else ""
-    plain = None if stop_at_blank else _plain_rows(path, body, header)
-    rows, lines = plain if plain is not None else _rows(path, body, header, stop_at_blank)
+    quick = None if stop_at_blank else _plain_rows(path, body, header)
+    if quick is None and not stop_at_blank:
+        quick = _quoted_rows(path, body, header)
+    rows, lines = quick if quick is not None else _rows(path, body, header, stop_at_blank)
     names = unique_names(header.names)
     data = (
         pd.DataFrame(rows, columns=names, dtype=object)
@@ -211,10 +213,37 @@ def _plain_rows(path: Path, body: str, header: Header) -> tuple[list[list[str]],
     records = [t.split(delimiter) for t in texts]
     if _spaces_at_edges(body, delimiter):
         records = [[f.strip() for f in r] for r in records]
+    return _kept(path, records, range(len(records)), header)
+
+
+def _quoted_rows(
+    path: Path, body: str, header: Header
+) -> tuple[list[list[str]], list[int]] | None:
+    """What :func:`_rows` gives, read by the ``csv`` module in one loop without a generator;
+    None when the reader raises (the general path reports it, with its line)."""
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter)
+    records: list[list[str]] = []
+    firsts: list[int] = []  # the body line each record starts on (0-based)
+    first = 0
+    try:
+        for fields in reader:
+            records.append(fields)
+            firsts.append(first)
+            first = reader.line_num
+    except csv.Error:
+        return None
+    records = [[f.strip() for f in r] for r in records]
+    return _kept(path, records, firsts, header)
+
+
+def _kept(
+    path: Path, records: list[list[str]], firsts: Sequence[int], header: Header
+) -> tuple[list[list[str]], list[int]]:
+    """The records that are not blank, fitted to the header, and their file lines."""
     start, width = header.index + 2, len(header.names)
     kept = [i for i, r in enumerate(records) if any(r)]
     rows = [records[i] for i in kept]
-    lines = [start + i for i in kept]
+    lines = [start + firsts[i] for i in kept]
     for pos, fields in enumerate(rows):
         if len(fields) != width:
             rows[pos] = _fit(path, fields, width, lines[pos])
