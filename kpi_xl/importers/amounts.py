@@ -88,7 +88,7 @@ def parse_amounts(
         if all(type(v) is str for v in items):
             plain = _plain_lines(items)
             if plain:
-                plain_values = np.array([_number(v) for v in items], dtype=np.float64)
+                plain_values = _plain_floats(items)
                 return check_numbers(plain_values, items.__getitem__, fail, integers)
     text = values.astype(object).where(values.notna(), "").astype(str)
     quick = _plain_numbers(text) if plain is None else None
@@ -170,9 +170,13 @@ def _plain_lines(items: list[str]) -> bool | None:
     return _PLAIN_LINES.fullmatch(joined) is not None
 
 
-def _number(text: str) -> float:
-    """A plain text's number (NaN when empty)."""
-    return float(text.replace(",", ".")) if text else np.nan
+def _plain_floats(items: list[str]) -> npt.NDArray[np.float64]:
+    """The numbers of plain texts (NaN for an empty one), the decimal comma read as a point."""
+    if any("," in v for v in items):
+        items = [v.replace(",", ".") for v in items]
+    if "" in items:
+        return np.array([float(v) if v else np.nan for v in items], dtype=np.float64)
+    return np.array(list(map(float, items)), dtype=np.float64)
 
 
 #: Lines that are each empty or a plain number (:data:`_PLAIN`); atomic groups, so that a

@@ -216,9 +216,7 @@ def _plain_rows(path: Path, body: str, header: Header) -> tuple[list[list[str]],
     return _kept(path, records, range(len(records)), header)
 
 
-def _quoted_rows(
-    path: Path, body: str, header: Header
-) -> tuple[list[list[str]], list[int]] | None:
+def _quoted_rows(path: Path, body: str, header: Header) -> tuple[list[list[str]], list[int]] | None:
     """What :func:`_rows` gives, read by the ``csv`` module in one loop without a generator;
     None when the reader raises (the general path reports it, with its line)."""
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter)
