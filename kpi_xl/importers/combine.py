@@ -38,7 +38,7 @@ from kpi_xl.importers.base import INPUT_IDS, SourceFile, month_index
 from kpi_xl.importers.customers import cohorts as make_cohorts
 from kpi_xl.importers.exercise import Exercise, name_closing, overlapping
 from kpi_xl.importers.loader import load
-from kpi_xl.importers.recognise import UnknownLayoutError, sniff
+from kpi_xl.importers.recognise import UnknownLayoutError, one_read, sniff
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 EXTRA_COLUMNS = (
@@ -166,17 +166,18 @@ def read_exports(folder: Path, config: Config | None = None) -> Exports:
     """Read every recognised export of ``folder`` into the monthly table."""
     folder = Path(folder)
     config = config or load_config(find_config(folder))
-    files, skipped = export_files(folder, config)
-    if not files:
-        raise InputFileError(
-            folder,
-            "no export to read in this folder",
-            expected="FEC, orders, analytics, ads, survey or manual CSV files",
-        )
-    _refuse_identical(files)
-    collected = _Collected(warnings=skipped)
-    for path in files:
-        _read_one(path, config, collected)
+    with one_read():  # each file recognised once, when listed
+        files, skipped = export_files(folder, config)
+        if not files:
+            raise InputFileError(
+                folder,
+                "no export to read in this folder",
+                expected="FEC, orders, analytics, ads, survey or manual CSV files",
+            )
+        _refuse_identical(files)
+        collected = _Collected(warnings=skipped)
+        for path in files:
+            _read_one(path, config, collected)
     return _assemble(collected, config)
 
 
