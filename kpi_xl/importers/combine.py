@@ -264,10 +264,10 @@ def _stack_apart(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
     keeps or not depending on the frame's shape, takes the general path.
     """
     columns = list(frames[0].columns)
-    if any(list(f.columns) != columns or (f.dtypes != np.float64).any() for f in frames):
+    if any(list(f.columns) != columns or any(t != np.float64 for t in f.dtypes) for f in frames):
         return None
     index = np.concatenate([f.index.to_numpy() for f in frames])
-    if index.dtype.kind != "M":
+    if index.dtype != np.dtype("datetime64[ns]"):
         return None
     order = np.argsort(index, kind="stable")
     if len(index) > 1 and not (np.diff(index[order]) > np.timedelta64(0)).all():
@@ -275,7 +275,7 @@ def _stack_apart(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
     values = np.concatenate([f.to_numpy(dtype=np.float64) for f in frames])[order]
     if (np.signbit(values) & (values == 0)).any():
         return None
-    return pd.DataFrame(values, index=month_index(pd.DatetimeIndex(index[order])), columns=columns)
+    return pd.DataFrame(values, index=month_index(index[order]), columns=columns)
 
 
 def _assemble(got: _Collected, config: Config) -> Exports:

@@ -82,7 +82,7 @@ def _every_month(summed: pd.DataFrame) -> pd.DataFrame | None:
         return None
     values = keys.to_numpy()
     months = values.astype("datetime64[M]")
-    if (months.astype(values.dtype) != values).any() or (summed.dtypes != np.float64).any():
+    if (months.astype(values.dtype) != values).any() or any(t != np.float64 for t in summed.dtypes):
         return None
     number = months.astype(np.int64)
     if not (np.diff(number) > 0).all():
@@ -90,7 +90,7 @@ def _every_month(summed: pd.DataFrame) -> pd.DataFrame | None:
     out = np.full((int(number[-1] - number[0]) + 1, summed.shape[1]), np.nan)
     out[number - number[0]] = summed.to_numpy(dtype=np.float64)
     full = np.arange(months[0], months[-1] + 1).astype("datetime64[ns]")
-    index = month_index(pd.DatetimeIndex(full, freq="MS"))  # as pandas' date_range gives it
+    index = pd.DatetimeIndex(full, freq="MS", name="month")  # as month_index(date_range)
     return pd.DataFrame(out, index=index, columns=summed.columns)
 
 

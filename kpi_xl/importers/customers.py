@@ -70,21 +70,23 @@ def customer_monthly(orders: pd.DataFrame, window: int = 12) -> pd.DataFrame:
     order_counts = per_month["size"].fillna(0).to_numpy(dtype=np.float64)
     first = np.ones(len(customer), dtype=bool)
     first[1:] = customer[1:] != customer[:-1]  # each customer's first month
-    active = _active(month, following, len(months), window)
-    frame = pd.DataFrame(index=months)
-    frame["orders"] = order_counts
-    frame["orders_revenue"] = per_month["sum"].fillna(0).to_numpy(dtype=np.float64)
-    frame["average_order_value"] = frame["orders_revenue"] / frame["orders"].where(
-        frame["orders"] > 0
-    )
-    frame["new_customers"] = np.bincount(month[first], minlength=len(months)).astype(np.float64)
-    frame["customers_end"] = active.astype(np.float64)
-    frame["active_customers"] = frame["customers_end"]
-    frame["customers_start"] = frame["customers_end"].shift(1)
+    revenue = per_month["sum"].fillna(0).to_numpy(dtype=np.float64)
+    customers_end = _active(month, following, len(months), window).astype(np.float64)
     active_12 = _active(month, following, len(months), 12)
-    frame["purchase_frequency"] = _frequency(active_12, order_counts)
-    frame["customer_lifespan"] = _lifespan(month, following, active_12)
-    return frame
+    with np.errstate(divide="ignore", invalid="ignore"):
+        average = revenue / np.where(order_counts > 0, order_counts, np.nan)
+    columns = {  # one frame built from arrays (a column assignment each cost more)
+        "orders": order_counts,
+        "orders_revenue": revenue,
+        "average_order_value": average,
+        "new_customers": np.bincount(month[first], minlength=len(months)).astype(np.float64),
+        "customers_end": customers_end,
+        "active_customers": customers_end.copy(),
+        "customers_start": np.concatenate(([np.nan], customers_end[:-1])),
+        "purchase_frequency": _frequency(active_12, order_counts),
+        "customer_lifespan": _lifespan(month, following, active_12),
+    }
+    return pd.DataFrame(columns, index=months)
 
 
 def _frequency(
