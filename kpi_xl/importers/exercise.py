@@ -119,10 +119,10 @@ def decide(path: Path, by_account: pd.DataFrame) -> tuple[Exercise, list[str]]:
             "the FEC holds only opening entries (à nouveaux): no month has any figure",
             hint="export the exercise's entries, not just the opening balances",
         )
-    first, last = ordinary.min(), ordinary.max()
-    before = months[opens & (months <= first)]
-    start = pd.Timestamp(before.max() if len(before) else first)
-    end = pd.Timestamp(last)
+    first, last = pd.Timestamp(ordinary.min()), pd.Timestamp(ordinary.max())
+    before = months[opens & (months <= ordinary.min())]
+    start = pd.Timestamp(before.max()) if len(before) else first
+    end = last
     notes: list[str] = []
     closing = name_closing(path.name)
     from_name = False
