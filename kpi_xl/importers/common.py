@@ -23,7 +23,7 @@ def dates_of(table: Table, column: str, config: Config, rows: pd.Index | None = 
         position = int(table.data.index.get_indexer(rows)[pos])  # looked up only to report
         table.fail(column, "bad date")(position, value, expected)
 
-    dates = parse_dates(_cells(table, column, rows), fail, config.csv.date_format)
+    dates = parse_dates(cells(table, column, rows), fail, config.csv.date_format)
     missing = np.isnat(dates.to_numpy())
     if missing.any():
         fail(int(np.flatnonzero(missing)[0]), "", "a date (the cell is empty)")
@@ -46,21 +46,27 @@ def numbers_of(
         position = int(table.data.index.get_indexer(rows)[pos])  # looked up only to report
         table.fail(column, problem)(position, value, expected)
 
-    values = _cells(table, column, rows)
+    values = cells(table, column, rows)
     decimal = default_decimal(table, config)
     if counts:
         return pd.Series(parse_counts(values, fail, decimal), index=rows)
     return pd.Series(parse_amounts(values, fail, config.csv.decimal, decimal), index=rows)
 
 
-def _cells(table: Table, column: str, rows: pd.Index) -> pd.Series:
+def cells(table: Table, column: str, rows: pd.Index) -> pd.Series:
     """``table.data.loc[rows, column]``; the column itself when the rows are all of them
-    (most files have no total row: no lookup of every label)."""
+    (most files have no total row), else taken by position when the labels are positions
+    (a table read from a file): no lookup of every label."""
     data = table.data
     if rows is data.index or (len(rows) == len(data) and rows.equals(data.index)):
         return data[column]
-    cells: pd.Series = data.loc[rows, column]
-    return cells
+    labels = data.index
+    if isinstance(labels, pd.RangeIndex) and labels.start == 0 and labels.step == 1:
+        whole = data[column]
+        taken = whole.to_numpy()[np.asarray(rows, dtype=np.intp)]
+        return pd.Series(taken, index=rows, name=column, dtype=whole.dtype)
+    picked: pd.Series = data.loc[rows, column]
+    return picked
 
 
 def monthly_sum(values: dict[str, pd.Series], months: pd.Series) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import pandas as pd
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers.base import SourceFile
-from kpi_xl.importers.common import dates_of, numbers_of
+from kpi_xl.importers.common import cells, dates_of, numbers_of
 from kpi_xl.importers.customers import cohorts, customer_monthly
 from kpi_xl.importers.dates import month_starts
 from kpi_xl.importers.loader import load
@@ -154,10 +154,11 @@ def _shopify(table: Table, config: Config) -> pd.DataFrame:
     email = table.column("email", required=False)
     billing = table.column("billing name", required=False)
     identities = [c for c in (email, billing) if c is not None]
-    customer = _customers(data.loc[rows, identities], (email, billing), data.loc[rows, name])
+    order_ids = cells(table, name, rows)
+    customer = _customers(data.loc[rows, identities], (email, billing), order_ids)
     return pd.DataFrame(
         {
-            "order_id": data.loc[rows, name],
+            "order_id": order_ids,
             "date": dates_of(table, table.column("created at") or "", config, rows),
             "customer": customer,
             "amount": pd.Series(net * kept_share, index=rows),
