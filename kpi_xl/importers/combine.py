@@ -358,6 +358,14 @@ class _Grid:
 
     def rows(self, index: pd.Index) -> npt.NDArray[np.intp]:
         """The rows of ``index``'s months (all of them are in the table)."""
+        months = self.months.to_numpy()
+        values = index.to_numpy()
+        if len(months) and values.dtype == months.dtype == np.dtype("datetime64[ns]"):
+            # The table's months follow each other: a month's row is its distance to the first.
+            first = months[:1].astype("datetime64[M]").astype(np.int64)
+            rows = (values.astype("datetime64[M]").astype(np.int64) - first).astype(np.intp)
+            if ((rows >= 0) & (rows < len(months))).all() and (months[rows] == values).all():
+                return rows
         rows = np.asarray(self.months.get_indexer(index), dtype=np.intp)
         assert (rows >= 0).all()
         return rows
@@ -370,7 +378,13 @@ class _Grid:
     def put(self, part: pd.DataFrame, into: list[str], source: list[str]) -> None:
         """``out.loc[part.index, into] = part[source]``."""
         cols = np.array([self.at[c] for c in into], dtype=np.intp)
-        self.values[np.ix_(self.rows(part.index), cols)] = part[source].to_numpy(np.float64)
+        float_block = part.columns.is_unique and all(t == np.float64 for t in part.dtypes)
+        at = part.columns.get_indexer(pd.Index(source)) if float_block else np.array([-1])
+        if (at >= 0).all():  # numbers only: one array, then the columns wanted
+            values = part.to_numpy(dtype=np.float64)[:, at]
+        else:
+            values = part[source].to_numpy(np.float64)
+        self.values[np.ix_(self.rows(part.index), cols)] = values
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.values, index=self.months, columns=self.columns)
