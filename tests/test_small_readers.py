@@ -154,7 +154,7 @@ def test_small_date_columns_read_as_the_general_parser(
     "values",
     [["202500"], ["2025-00"], ["202501", "", " 202502 "], ["2025-01", "2025-13"],
      ["202501", "2025-02"], ["2025-01-31", "2025-02-30"], ["1699-12"], ["2199-12", "220001"],
-     ["2025-01 x"], ["2025-01T3"], ["  "]],
+     ["2025-01 x"], ["2025-01T3"], ["  "], ["20٢٥01"], ["20٢٥-01"]],
 )  # fmt: skip
 @pytest.mark.parametrize("date_format", [None, "%Y%m", "%Y-%m"])
 def test_month_columns_read_as_the_general_parser(

@@ -132,9 +132,9 @@ _ISO_LINES = re.compile(rf"{_ISO_LINE}(?:\n{_ISO_LINE})*")
 
 #: Months written alone (GA4's "Year month" 202501, a manual CSV's 2025-01): the format and
 #: what every value of a column must be for it to be the format read (years 1700 to 2199).
-_MONTHS = {
-    "%Y%m": re.compile(r"(1[7-9]\d\d|2[01]\d\d)(0[1-9]|1[0-2])"),
-    "%Y-%m": re.compile(r"(1[7-9]\d\d|2[01]\d\d)-(0[1-9]|1[0-2])"),
+_MONTHS = {  # ASCII digits only ([0-9], not \d: "٢٠٢٥01" is for the full parser)
+    "%Y%m": re.compile(r"(1[7-9][0-9][0-9]|2[01][0-9][0-9])(0[1-9]|1[0-2])"),
+    "%Y-%m": re.compile(r"(1[7-9][0-9][0-9]|2[01][0-9][0-9])-(0[1-9]|1[0-2])"),
 }
 
 
