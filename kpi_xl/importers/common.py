@@ -110,6 +110,6 @@ def data_rows(table: Table, column: str) -> pd.Index:
     if all(type(t) is str for t in texts):  # a list, not pandas' fixed costs per operation
         keep = [bool(c) and not c.startswith(_TOTALS) for c in (t.strip().lower() for t in texts)]
         return table.data.index[np.array(keep, dtype=bool)]
-    cells = table.data[column].str.strip().str.lower()
-    total = cells.str.startswith(_TOTALS) | (cells == "")
+    stripped = table.data[column].str.strip().str.lower()
+    total = stripped.str.startswith(_TOTALS) | (stripped == "")
     return table.data.index[~total.to_numpy()]
