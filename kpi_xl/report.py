@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Config, find_config, load_config
@@ -86,7 +87,7 @@ def _check_has_data(table: pd.DataFrame, exports: Exports, folder: Path) -> None
     Last year's figures shifted onto the year (``*_prev_year``) are not figures of it.
     """
     own = [i for i in INPUT_IDS if not i.endswith("_prev_year")]
-    if table.reindex(columns=own).notna().any().any():
+    if not np.isnan(table.reindex(columns=own).to_numpy(dtype=np.float64)).all():
         return
     filled = exports.monthly.dropna(how="all").index
     covered = f"{filled.min():%Y-%m} to {filled.max():%Y-%m}" if len(filled) else "no month"

@@ -82,8 +82,16 @@ def parse_amounts(
     >>> parse_amounts(pd.Series(["1 234,50", "123,45-", "(2.5)", "", "0000000069,60"]), fail).tolist()
     [1234.5, -123.45, -2.5, nan, 69.6]
     """
+    plain: bool | None = None  # known plain or not, or not known yet
+    if len(values) <= _LOOP_MAX:  # pandas' fixed costs outweigh a small column's work
+        items = values.tolist()
+        if all(type(v) is str for v in items):
+            plain = _plain_lines(items)
+            if plain:
+                plain_values = _plain_floats(items)
+                return check_numbers(plain_values, items.__getitem__, fail, integers)
     text = values.astype(object).where(values.notna(), "").astype(str)
-    quick = _plain_numbers(text)
+    quick = _plain_numbers(text) if plain is None else None
     if quick is not None:
         return check_numbers(quick, text.iloc.__getitem__, fail, integers)
     clean = text.str.replace(_NOISE, "", regex=True)
@@ -150,6 +158,31 @@ def _plain_numbers(text: pd.Series) -> npt.NDArray[np.float64] | None:
         return None
     numbers = pd.to_numeric(text.str.replace(",", ".", regex=False).where(text != ""))
     return np.asarray(numbers, dtype=np.float64)
+
+
+def _plain_lines(items: list[str]) -> bool | None:
+    """Whether every text is empty or plain (:data:`_PLAIN`): one regular expression over
+    the joined column instead of one match per value; None when a text holds a line end
+    (the join would cut it in two)."""
+    joined = "\n".join(items)
+    if joined.count("\n") != len(items) - 1:
+        return None
+    return _PLAIN_LINES.fullmatch(joined) is not None
+
+
+def _plain_floats(items: list[str]) -> npt.NDArray[np.float64]:
+    """The numbers of plain texts (NaN for an empty one), the decimal comma read as a point."""
+    if any("," in v for v in items):
+        items = [v.replace(",", ".") for v in items]
+    if "" in items:
+        return np.array([float(v) if v else np.nan for v in items], dtype=np.float64)
+    return np.array(list(map(float, items)), dtype=np.float64)
+
+
+#: Lines that are each empty or a plain number (:data:`_PLAIN`); atomic groups, so that a
+#: bad line is never retried against the lines before it (linear time).
+_PLAIN_LINE = r"(?>(?:-?\d+(?:[.,]\d{1,2})?)?)"
+_PLAIN_LINES = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")
 
 
 def parse_counts(

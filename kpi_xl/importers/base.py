@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from kpi_xl import catalog
@@ -41,8 +42,16 @@ class SourceResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def month_index(months: pd.DatetimeIndex | list[pd.Timestamp]) -> pd.DatetimeIndex:
+def month_index(
+    months: pd.DatetimeIndex | list[pd.Timestamp] | npt.NDArray[np.datetime64],
+) -> pd.DatetimeIndex:
     """A sorted month-start index named "month"."""
+    if (
+        isinstance(months, np.ndarray)
+        and months.dtype == np.dtype("datetime64[ns]")
+        and (len(months) < 2 or bool((np.diff(months.view(np.int64)) >= 0).all()))
+    ):
+        return pd.DatetimeIndex(months, name="month")  # already sorted: no copy nor sort
     index = pd.DatetimeIndex(months).astype("datetime64[ns]")
     return pd.DatetimeIndex(index.sort_values(), name="month")
 

@@ -38,7 +38,7 @@ from kpi_xl.importers.base import INPUT_IDS, SourceFile, month_index
 from kpi_xl.importers.customers import cohorts as make_cohorts
 from kpi_xl.importers.exercise import Exercise, name_closing, overlapping
 from kpi_xl.importers.loader import load
-from kpi_xl.importers.recognise import UnknownLayoutError, sniff
+from kpi_xl.importers.recognise import UnknownLayoutError, one_read, sniff
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 EXTRA_COLUMNS = (
@@ -166,17 +166,18 @@ def read_exports(folder: Path, config: Config | None = None) -> Exports:
     """Read every recognised export of ``folder`` into the monthly table."""
     folder = Path(folder)
     config = config or load_config(find_config(folder))
-    files, skipped = export_files(folder, config)
-    if not files:
-        raise InputFileError(
-            folder,
-            "no export to read in this folder",
-            expected="FEC, orders, analytics, ads, survey or manual CSV files",
-        )
-    _refuse_identical(files)
-    collected = _Collected(warnings=skipped)
-    for path in files:
-        _read_one(path, config, collected)
+    with one_read():  # each file recognised once, when listed
+        files, skipped = export_files(folder, config)
+        if not files:
+            raise InputFileError(
+                folder,
+                "no export to read in this folder",
+                expected="FEC, orders, analytics, ads, survey or manual CSV files",
+            )
+        _refuse_identical(files)
+        collected = _Collected(warnings=skipped)
+        for path in files:
+            _read_one(path, config, collected)
     return _assemble(collected, config)
 
 
@@ -247,9 +248,34 @@ def _stack(frames: list[pd.DataFrame], family: str, notes: list[str]) -> pd.Data
             f"several {family} files cover the same months: their figures were added "
             "up; remove one if they hold the same data"
         )
+    quick = _stack_apart(frames)
+    if quick is not None:
+        return quick
     combined = pd.concat(frames).groupby(level=0).sum(min_count=1)
     combined.index = month_index(pd.DatetimeIndex(combined.index))
     return combined
+
+
+def _stack_apart(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """What the group sum gives when no month is in two frames (the usual case: one file,
+    or FECs of consecutive exercises), without its fixed costs; None otherwise.
+
+    The group sum of one value is that value (NaN included); a ``-0.0``, whose sign pandas
+    keeps or not depending on the frame's shape, takes the general path.
+    """
+    columns = list(frames[0].columns)
+    if any(list(f.columns) != columns or any(t != np.float64 for t in f.dtypes) for f in frames):
+        return None
+    index = np.concatenate([f.index.to_numpy() for f in frames])
+    if index.dtype != np.dtype("datetime64[ns]"):
+        return None
+    order = np.argsort(index, kind="stable")
+    if len(index) > 1 and not (np.diff(index[order]) > np.timedelta64(0)).all():
+        return None  # a month in two frames: added up by the general path
+    values = np.concatenate([f.to_numpy(dtype=np.float64) for f in frames])[order]
+    if (np.signbit(values) & (values == 0)).any():
+        return None
+    return pd.DataFrame(values, index=month_index(index[order]), columns=columns)
 
 
 def _assemble(got: _Collected, config: Config) -> Exports:
@@ -272,7 +298,7 @@ def _assemble(got: _Collected, config: Config) -> Exports:
             min(f.index.min() for f in frames), max(f.index.max() for f in frames), freq="MS"
         )
     )
-    out = pd.DataFrame(np.nan, index=months, columns=[*INPUT_IDS, *EXTRA_COLUMNS])
+    out = _Grid(months, [*INPUT_IDS, *EXTRA_COLUMNS])
     track = _Origins(out)
     _fill_fec(out, parts["fec"])
     track.mark("fec")
@@ -288,18 +314,16 @@ def _assemble(got: _Collected, config: Config) -> Exports:
             _overwrite(out, part)
             track.mark(name)
     exercises = [e for e, _ in got.exercises]
-    out["revenue_prev_year"] = out["revenue_prev_year"].fillna(
-        year_before(out["revenue"], exercises)
-    )
+    same = _same_exercise(months, exercises)
+    _fill_year_before(out, "revenue", same)
     track.mark("revenue one year earlier")
     for column in ledger.PREV_YEAR_COLUMNS:  # the FEC's cascade, one exercise earlier
-        earlier = year_before(out[column], exercises)
-        out[f"{column}_prev_year"] = out[f"{column}_prev_year"].fillna(earlier)
+        _fill_year_before(out, column, same)
     track.mark("FEC one exercise earlier")
     comments = pd.concat(got.comments, ignore_index=True) if got.comments else None
     exercises = sorted((e for e, _ in got.exercises), key=lambda e: e.start)
-    return Exports(out.astype(np.float64), got.sources, got.warnings, cohort_table, comments,
-                   exercises, parts["fec"], track.origins)  # fmt: skip
+    return Exports(out.frame(), got.sources, got.warnings, cohort_table, comments, exercises,
+                   parts["fec"], track.origins)  # fmt: skip
 
 
 def _refuse_overlapping(exercises: list[tuple[Exercise, Path]]) -> None:
@@ -319,6 +343,53 @@ def _refuse_overlapping(exercises: list[tuple[Exercise, Path]]) -> None:
     )
 
 
+class _Grid:
+    """The monthly table being assembled, as one numpy array (months x columns).
+
+    A small client's table is about 24 x 70 cells: a pandas assignment costs more than
+    its work, so the sources are written into the array and the DataFrame built once.
+    """
+
+    def __init__(self, months: pd.DatetimeIndex, columns: list[str]) -> None:
+        self.months = months
+        self.columns = columns
+        self.at = {c: i for i, c in enumerate(columns)}
+        self.values = np.full((len(months), len(columns)), np.nan)
+
+    def rows(self, index: pd.Index) -> npt.NDArray[np.intp]:
+        """The rows of ``index``'s months (all of them are in the table)."""
+        months = self.months.to_numpy()
+        values = index.to_numpy()
+        if len(months) and values.dtype == months.dtype == np.dtype("datetime64[ns]"):
+            # The table's months follow each other: a month's row is its distance to the first.
+            first = months[:1].astype("datetime64[M]").astype(np.int64)
+            rows = (values.astype("datetime64[M]").astype(np.int64) - first).astype(np.intp)
+            if ((rows >= 0) & (rows < len(months))).all() and (months[rows] == values).all():
+                return rows
+        rows = np.asarray(self.months.get_indexer(index), dtype=np.intp)
+        assert (rows >= 0).all()
+        return rows
+
+    def col(self, name: str) -> npt.NDArray[np.float64]:
+        """One column, as a view: writing into it writes into the table."""
+        column: npt.NDArray[np.float64] = self.values[:, self.at[name]]
+        return column
+
+    def put(self, part: pd.DataFrame, into: list[str], source: list[str]) -> None:
+        """``out.loc[part.index, into] = part[source]``."""
+        cols = np.array([self.at[c] for c in into], dtype=np.intp)
+        float_block = part.columns.is_unique and all(t == np.float64 for t in part.dtypes)
+        at = part.columns.get_indexer(pd.Index(source)) if float_block else np.array([-1])
+        if (at >= 0).all():  # numbers only: one array, then the columns wanted
+            values = part.to_numpy(dtype=np.float64)[:, at]
+        else:
+            values = part[source].to_numpy(np.float64)
+        self.values[np.ix_(self.rows(part.index), cols)] = values
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.values, index=self.months, columns=self.columns)
+
+
 class _Origins:
     """Which source last wrote each input figure of the table being assembled.
 
@@ -326,19 +397,19 @@ class _Origins:
     on a small client's 24 x 40 cells).
     """
 
-    def __init__(self, out: pd.DataFrame) -> None:
+    def __init__(self, out: _Grid) -> None:
         self.out = out
         self.ids = list(INPUT_IDS)
-        self.where = out.columns.get_indexer(pd.Index(self.ids))
-        self.names = np.full((len(out), len(self.ids)), None, dtype=object)
+        self.where = [out.at[i] for i in self.ids]
+        self.names = np.full((len(out.months), len(self.ids)), None, dtype=object)
         self.before = self._snapshot()
 
     @property
     def origins(self) -> pd.DataFrame:
-        return pd.DataFrame(self.names, index=self.out.index, columns=self.ids, dtype=object)
+        return pd.DataFrame(self.names, index=self.out.months, columns=self.ids, dtype=object)
 
     def _snapshot(self) -> npt.NDArray[np.float64]:
-        return np.asarray(self.out.to_numpy(dtype=np.float64)[:, self.where])
+        return self.out.values[:, self.where]
 
     def mark(self, name: str, instead: dict[str, str] | None = None) -> None:
         """``name`` gave every figure changed since the last mark (``instead``: by column)."""
@@ -351,17 +422,17 @@ class _Origins:
         self.before = now
 
     def mark_marketing(self, rule: str) -> None:
-        fec_costs = self.out["fec_marketing_costs"].isna().to_numpy()
-        spend = self.out["ad_spend"].isna().to_numpy()
+        fec_costs = np.isnan(self.out.col("fec_marketing_costs"))
+        spend = np.isnan(self.out.col("ad_spend"))
         labels = {"fec": "fec", "ads": "ads"}
-        origin = np.full(len(self.out), labels.get(rule, "ads"), dtype=object)
+        origin = np.full(len(self.out.months), labels.get(rule, "ads"), dtype=object)
         if rule == "add":
             origin[:] = "fec+ads"
             origin[fec_costs] = "ads"
             origin[spend] = "fec"
         elif rule not in labels:
             origin[~fec_costs] = "fec"
-        origin[self.out["sales_marketing_costs"].isna().to_numpy()] = None
+        origin[np.isnan(self.out.col("sales_marketing_costs"))] = None
         self.names[:, self.ids.index("sales_marketing_costs")] = origin
         self.before = self._snapshot()
 
@@ -375,7 +446,7 @@ def _orders(got: _Collected, config: Config) -> tuple[pd.DataFrame | None, pd.Da
     return monthly, make_cohorts(every)
 
 
-def _fill_fec(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
+def _fill_fec(out: _Grid, part: pd.DataFrame | None) -> None:
     if part is None:
         return
     columns = [
@@ -388,70 +459,77 @@ def _fill_fec(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
         "cost_of_goods",
         *ledger.ACCOUNT_COLUMNS,
     ]
-    _put(out, part, columns, columns)
-    _put(out, part, ["fec_marketing_costs"], ["sales_marketing_costs"])
+    out.put(part, columns, columns)
+    out.put(part, ["fec_marketing_costs"], ["sales_marketing_costs"])
 
 
-def _put(out: pd.DataFrame, part: pd.DataFrame, into: list[str], source: list[str]) -> None:
-    """``out.loc[part.index, into] = part[source]``: one assignment, not one per column."""
-    out.loc[part.index, into] = part[source].to_numpy(dtype=np.float64)
+def _overwrite(out: _Grid, part: pd.DataFrame) -> None:
+    """``out.update(part)``: its filled cells win."""
+    columns = [c for c in part.columns if c in out.at]
+    other = part[columns].to_numpy(dtype=np.float64)
+    cols = np.array([out.at[c] for c in columns], dtype=np.intp)
+    rows, at = np.nonzero(~np.isnan(other))
+    out.values[out.rows(part.index)[rows], cols[at]] = other[rows, at]
 
 
-def _overwrite(out: pd.DataFrame, part: pd.DataFrame) -> None:
-    """``out.update(part)`` (its filled cells win) without pandas' per-column work."""
-    columns = [c for c in part.columns if c in out.columns]
-    other = part.reindex(out.index)[columns].to_numpy(dtype=np.float64)
-    values = out[columns].to_numpy(dtype=np.float64, copy=True)
-    filled = ~np.isnan(other)
-    values[filled] = other[filled]
-    out[columns] = values
-
-
-def _fill_orders(out: pd.DataFrame, part: pd.DataFrame | None) -> None:
+def _fill_orders(out: _Grid, part: pd.DataFrame | None) -> None:
     if part is None:
         return
-    months = part.index
-    columns = [c for c in part.columns if c in out.columns]
-    _put(out, part, columns, columns)
+    columns = [c for c in part.columns if c in out.at]
+    out.put(part, columns, columns)
     # The FEC is the legal record: orders give revenue only where it is silent.
-    out.loc[months, "revenue"] = out.loc[months, "revenue"].fillna(part["orders_revenue"])
+    rows = out.rows(part.index)
+    revenue = out.col("revenue")
+    silent = np.isnan(revenue[rows])
+    revenue[rows[silent]] = part["orders_revenue"].to_numpy(np.float64)[silent]
 
 
-def _fill_ads(out: pd.DataFrame, part: pd.DataFrame | None, config: Config) -> None:
+def _fill_ads(out: _Grid, part: pd.DataFrame | None, config: Config) -> None:
     if part is not None:
-        out.loc[part.index, "ad_spend"] = part["ad_spend"]
-    fec_costs, spend = out["fec_marketing_costs"], out["ad_spend"]
+        out.put(part, ["ad_spend"], ["ad_spend"])
+    fec_costs, spend = out.col("fec_marketing_costs"), out.col("ad_spend")
     rule = config.ads.combine
     if rule == "fec":
-        out["sales_marketing_costs"] = fec_costs
+        costs = fec_costs.copy()
     elif rule == "ads":
-        out["sales_marketing_costs"] = spend
+        costs = spend.copy()
     elif rule == "add":
-        both = fec_costs.isna() & spend.isna()
-        out["sales_marketing_costs"] = fec_costs.fillna(0) + spend.fillna(0)
-        out.loc[both, "sales_marketing_costs"] = np.nan
+        costs = np.nan_to_num(fec_costs, nan=0.0) + np.nan_to_num(spend, nan=0.0)
+        costs[np.isnan(fec_costs) & np.isnan(spend)] = np.nan
     else:  # auto: the FEC already holds the ad invoices in its marketing accounts
-        out["sales_marketing_costs"] = fec_costs.fillna(spend)
+        costs = np.where(np.isnan(fec_costs), spend, fec_costs)
+    out.col("sales_marketing_costs")[:] = costs
 
 
 def _fill_analytics(
-    out: pd.DataFrame, part: pd.DataFrame | None, order_part: pd.DataFrame | None, config: Config
+    out: _Grid, part: pd.DataFrame | None, order_part: pd.DataFrame | None, config: Config
 ) -> str:
     """Traffic figures, and conversions: returns where they came from."""
     if part is not None:
         for column in ("visitors", "sessions", "engaged_sessions"):
             if column in part:
-                out.loc[part.index, column] = part[column]
+                out.put(part, [column], [column])
     choice = config.analytics.conversions
     has_events = part is not None and "conversions" in part
     if has_events and choice in ("auto", "analytics"):
         assert part is not None
-        out.loc[part.index, "conversions"] = part["conversions"]
+        out.put(part, ["conversions"], ["conversions"])
         return "analytics"
     if order_part is not None and choice in ("auto", "orders"):
-        out.loc[order_part.index, "conversions"] = order_part["orders"]
+        out.put(order_part, ["conversions"], ["orders"])
         return "orders"
     return "analytics"
+
+
+def _fill_year_before(out: _Grid, column: str, same: npt.NDArray[np.bool_]) -> None:
+    """``<column>_prev_year`` where empty: the month one year earlier (the table's months
+    follow each other), not within one exercise (see :func:`_same_exercise`)."""
+    target, values = out.col(f"{column}_prev_year"), out.col(column)
+    earlier = np.full(len(values), np.nan)
+    earlier[12:] = values[:-12]
+    earlier[same] = np.nan
+    empty = np.isnan(target)
+    target[empty] = earlier[empty]
 
 
 def _same_exercise(months: pd.Index, exercises: list[Exercise]) -> np.ndarray:
@@ -466,16 +544,57 @@ def _same_exercise(months: pd.Index, exercises: list[Exercise]) -> np.ndarray:
     [False, True, True, False]
     """
     index = pd.DatetimeIndex(months)
-    before = index - pd.DateOffset(years=1)
     same = np.zeros(len(index), dtype=bool)
+    if not exercises:
+        return same
+    before = _minus_a_year(index)
     for e in exercises:
         same |= (index >= e.start) & (index <= e.end) & (before >= e.start)
     return same
 
 
+def _minus_a_year(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """``index - DateOffset(years=1)``, by month arithmetic for month starts."""
+    if not _month_starts(index):
+        return index - pd.DateOffset(years=1)
+    values = index.to_numpy()
+    months = values.astype("datetime64[M]") - np.timedelta64(12, "M")
+    return pd.DatetimeIndex(months.astype(values.dtype))
+
+
+def _month_starts(index: pd.DatetimeIndex) -> bool:
+    """Every date is the first day of its month, at midnight (and the index has no zone)."""
+    if not len(index) or index.tz is not None:
+        return False
+    values = index.to_numpy()
+    return bool((values.astype("datetime64[M]").astype(values.dtype) == values).all())
+
+
+def _year_before_months(values: pd.Series, exercises: list[Exercise]) -> pd.Series | None:
+    """:func:`year_before` of float figures on sorted month starts, by position; else None."""
+    index = values.index
+    if (
+        values.dtype != np.float64
+        or not isinstance(index, pd.DatetimeIndex)
+        or not index.is_monotonic_increasing
+        or not index.is_unique
+        or not _month_starts(index)
+    ):
+        return None
+    number = index.to_numpy().astype("datetime64[M]").astype(np.int64)
+    pos = np.minimum(np.searchsorted(number, number - 12), len(number) - 1)
+    found = number[pos] == number - 12
+    earlier = np.where(found, values.to_numpy()[pos], np.nan)
+    earlier[_same_exercise(index, exercises)] = np.nan
+    return pd.Series(earlier, index=index, name=values.name)
+
+
 def year_before(values: pd.Series, exercises: list[Exercise] | None = None) -> pd.Series:
     """Each month's value of the same month one year earlier; none where that month is in
     the same FEC exercise (see :func:`_same_exercise`)."""
+    quick = _year_before_months(values, exercises or [])
+    if quick is not None:
+        return quick
     earlier = values.copy()
     earlier.index = earlier.index + pd.DateOffset(years=1)
     earlier = earlier[~earlier.index.duplicated()].reindex(values.index)

@@ -53,6 +53,10 @@ def parse_dates(values: pd.Series, fail: Fail, date_format: str | None = None) -
         quick = _iso_dates(values)
         if quick is not None:
             return quick
+    if date_format in (None, *_MONTHS):
+        months = _month_dates(values, date_format)
+        if months is not None:
+            return months
     text = date_part(values)
     filled = text != ""
     formats = (date_format,) if date_format else FORMATS
@@ -87,8 +91,13 @@ def _iso_dates(values: pd.Series) -> pd.DatetimeIndex | None:
     """
     if len(values) > _LOOP_MAX:
         return None
+    items = values.tolist()
+    if items and all(type(v) is str for v in items):
+        joined = "\n".join(items)
+        if joined.count("\n") == len(items) - 1:  # no text holds a line end
+            return _iso_texts(items) if _ISO_LINES.fullmatch(joined) else None
     days: list[str] = []
-    for value in values.tolist():
+    for value in items:
         if not isinstance(value, str) and not pd.isna(value):
             return None  # a number (20250131): the full parser
         text = value.strip() if isinstance(value, str) else ""
@@ -103,6 +112,59 @@ def _iso_dates(values: pd.Series) -> pd.DatetimeIndex | None:
     return pd.DatetimeIndex(parsed.astype("datetime64[ns]"))
 
 
+def _iso_texts(items: list[str]) -> pd.DatetimeIndex | None:
+    """The dates of texts that :data:`_ISO_LINES` accepted (None for a day that does not
+    exist, 2025-02-30: the full parser says which value)."""
+    days = [v.strip()[:10] or "NaT" for v in items]
+    try:
+        parsed = np.array(days, dtype="datetime64[D]")
+    except ValueError:
+        return None
+    return pd.DatetimeIndex(parsed.astype("datetime64[ns]"))
+
+
+#: Texts (one a line) that, stripped, are empty or start with a date ``YYYY-MM-DD`` followed
+#: by a space, a ``T`` or nothing, as :data:`_ISO` reads them one at a time.  Each line is an
+#: atomic group: a bad line is never retried against the lines before it (linear time).
+_ISO_LINE = r"(?>[^\S\n]*(?:\d{4}-\d{2}-\d{2}(?:[ T][^\n]*)?)?[^\S\n]*)"
+_ISO_LINES = re.compile(rf"{_ISO_LINE}(?:\n{_ISO_LINE})*")
+
+
+#: Months written alone (GA4's "Year month" 202501, a manual CSV's 2025-01): the format and
+#: what every value of a column must be for it to be the format read (years 1700 to 2199).
+_MONTHS = {  # ASCII digits only ([0-9], not \d: "٢٠٢٥01" is for the full parser)
+    "%Y%m": re.compile(r"(1[7-9][0-9][0-9]|2[01][0-9][0-9])(0[1-9]|1[0-2])"),
+    "%Y-%m": re.compile(r"(1[7-9][0-9][0-9]|2[01][0-9][0-9])-(0[1-9]|1[0-2])"),
+}
+
+
+def _month_dates(values: pd.Series, date_format: str | None) -> pd.DatetimeIndex | None:
+    """The first days of the months when every filled value (its date part) is a month in
+    one of :data:`_MONTHS`' formats, else None.  Small columns of texts only.
+
+    No format before it in :data:`FORMATS` reads such a value (``tests/test_small_readers.py``
+    checks every one), so it is the format the full parser picks, at a fraction of the cost.
+    """
+    items = values.tolist()
+    if len(items) > _LOOP_MAX or not all(type(v) is str for v in items):
+        return None
+    parts = [_DATE_PART.split(v.strip(), maxsplit=1)[0] for v in items]
+    for fmt, pattern in _MONTHS.items():
+        if date_format not in (None, fmt):
+            continue
+        found = [pattern.fullmatch(p) for p in parts]
+        if all(m is not None or not p for m, p in zip(found, parts, strict=True)):
+            days = [f"{m[1]}-{m[2]}-01" if m else "NaT" for m in found]
+            dates = np.array(days, dtype="datetime64[D]").astype("datetime64[ns]")
+            return pd.DatetimeIndex(dates, name=values.name)
+        if any(found):
+            return None  # some values in this format, others not: the full parser
+    return None
+
+
+_DATE_PART = re.compile(r"[ T]")
+
+
 def _parse(text: pd.Series, fmt: str) -> pd.DatetimeIndex:
     """``text`` read with ``fmt`` (NaT where it does not fit)."""
     parsed = pd.DatetimeIndex(pd.to_datetime(text, format=fmt, errors="coerce"))
@@ -114,6 +176,16 @@ def _parse(text: pd.Series, fmt: str) -> pd.DatetimeIndex:
 
 def month_starts(dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """The first day of each date's month."""
+    values = dates.to_numpy()
+    if dates.tz is None and values.dtype.kind == "M":  # by numpy (pandas' periods cost more)
+        months = values.astype("datetime64[M]")
+        known = months[~np.isnat(months)]
+        if not len(known) or (known.min() >= _FIRST_MONTH and known.max() <= _LAST_MONTH):
+            return pd.DatetimeIndex(months.astype("datetime64[ns]"), name=dates.name)
     return pd.DatetimeIndex(
         pd.DatetimeIndex(dates.to_period("M").to_timestamp()).astype("datetime64[ns]")
     )
+
+
+#: The months whose first day a nanosecond timestamp can hold.
+_FIRST_MONTH, _LAST_MONTH = np.datetime64("1677-10", "M"), np.datetime64("2262-04", "M")

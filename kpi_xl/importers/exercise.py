@@ -109,18 +109,20 @@ def journal_labels(codes: pd.Series, labels: pd.Series) -> dict[str, str]:
 
 def decide(path: Path, by_account: pd.DataFrame) -> tuple[Exercise, list[str]]:
     """The exercise of a FEC from its per-account sums (``opening`` flags the opening lines)."""
-    ordinary = by_account[~by_account["opening"]]
-    if ordinary.empty:
+    # On arrays: a FEC's per-account table is small, pandas' selections cost more than it.
+    months = by_account["month"].to_numpy()
+    opens = by_account["opening"].to_numpy(dtype=bool)
+    ordinary = months[~opens]
+    if not len(ordinary):
         raise InputFileError(
             path,
             "the FEC holds only opening entries (à nouveaux): no month has any figure",
             hint="export the exercise's entries, not just the opening balances",
         )
-    first, last = ordinary["month"].min(), ordinary["month"].max()
-    opening = by_account.loc[by_account["opening"], "month"]
-    before = opening[opening <= first]
-    start = pd.Timestamp(before.max() if len(before) else first)
-    end = pd.Timestamp(last)
+    first, last = pd.Timestamp(ordinary.min()), pd.Timestamp(ordinary.max())
+    before = months[opens & (months <= ordinary.min())]
+    start = pd.Timestamp(before.max()) if len(before) else first
+    end = last
     notes: list[str] = []
     closing = name_closing(path.name)
     from_name = False

@@ -20,17 +20,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers.base import SourceFile
-from kpi_xl.importers.common import dates_of, numbers_of
+from kpi_xl.importers.common import cells, dates_of, numbers_of
 from kpi_xl.importers.customers import cohorts, customer_monthly
 from kpi_xl.importers.dates import month_starts
 from kpi_xl.importers.loader import load
 from kpi_xl.importers.recognise import WOO_ORDER, WOO_SALES
 from kpi_xl.importers.table import Table, normalise
+
+#: Up to this many orders, plain Python on lists beats pandas' fixed costs.
+_LOOP_MAX = 20_000
 
 EXCLUDED = {
     "orders:shopify": {"voided", "expired", "refunded"},
@@ -138,22 +143,33 @@ def _shopify(table: Table, config: Config) -> pd.DataFrame:
     if cancelled:
         keep &= data.loc[first, cancelled] == ""
     rows = first[keep.to_numpy()]
-    total = numbers_of(table, table.column("total") or "", config, rows).fillna(0)
-    taxes = _optional_amounts(table, "taxes", rows, config)
-    refunded = _optional_amounts(table, "refunded amount", rows, config)
+    total = _zero_if_empty(numbers_of(table, table.column("total") or "", config, rows))
+    taxes = _zero_if_empty(_optional_amounts(table, "taxes", rows, config))
+    refunded = _zero_if_empty(_optional_amounts(table, "refunded amount", rows, config))
     net = total - taxes if config.orders.revenue == "net_of_tax" else total
-    kept_share = (1 - refunded / total.where(total != 0)).fillna(1).clip(lower=0)
+    # On arrays: each of pandas' where / fillna / clip costs more than a small shop's orders.
+    share = 1 - refunded / np.where(total != 0, total, np.nan)
+    share = np.where(np.isnan(share), 1.0, share)
+    kept_share = np.where(share < 0, 0.0, share)
     email = table.column("email", required=False)
     billing = table.column("billing name", required=False)
-    customer = _customers(data.loc[rows], (email, billing), data.loc[rows, name])
+    identities = [c for c in (email, billing) if c is not None]
+    order_ids = cells(table, name, rows)
+    customer = _customers(data.loc[rows, identities], (email, billing), order_ids)
     return pd.DataFrame(
         {
-            "order_id": data.loc[rows, name],
+            "order_id": order_ids,
             "date": dates_of(table, table.column("created at") or "", config, rows),
             "customer": customer,
-            "amount": net * kept_share,
+            "amount": pd.Series(net * kept_share, index=rows),
         }
     )
+
+
+def _zero_if_empty(amounts: pd.Series) -> npt.NDArray[np.float64]:
+    """The amounts as an array, 0 where the cell was empty (``fillna(0)``)."""
+    values = amounts.to_numpy(dtype=np.float64)
+    return np.where(np.isnan(values), 0.0, values)
 
 
 def _optional_amounts(table: Table, name: str, rows: pd.Index, config: Config) -> pd.Series:
@@ -167,6 +183,14 @@ def _customers(
     rows: pd.DataFrame, columns: tuple[str | None, ...], fallback: pd.Series
 ) -> pd.Series:
     """The first non-empty identity among ``columns``, else the order (a one-off customer)."""
+    if len(rows) <= _LOOP_MAX:  # the same texts as below, without pandas' fixed costs
+        texts = [fallback.tolist(), *(rows[c].tolist() for c in columns if c is not None)]
+        if all(type(v) is str for values in texts for v in values):
+            ids = [
+                next((t.lower() for t in found if t), "") or "order:" + order
+                for order, *found in zip(*texts, strict=True)
+            ]
+            return pd.Series(ids, index=rows.index, dtype="str")
     customer = pd.Series("", index=rows.index)
     for column in columns:
         if column is not None:

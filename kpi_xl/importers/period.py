@@ -79,7 +79,8 @@ def report_period(
         index = pd.DatetimeIndex(base.index)
     table = _table(exports.monthly, index, exports.exercises)
     if latest is not None:
-        notes.extend(_cut_after(table, exports, latest, until is not None))
+        table, cut = _cut_after(table, exports, latest, until is not None)
+        notes.extend(cut)
     if months is None and year is None and until is None:
         notes.extend(_after_the_exercise(exports, table))
     notes.extend(_fec_left_out(exports, table, latest))
@@ -157,25 +158,43 @@ def _table(
     monthly: pd.DataFrame, index: pd.DatetimeIndex, exercises: list[Exercise]
 ) -> pd.DataFrame:
     months = month_index(index)
-    table = monthly.reindex(months)
-    if "revenue" in monthly and "revenue_prev_year" in table:
-        earlier = year_before(monthly["revenue"], exercises)
-        table["revenue_prev_year"] = table["revenue_prev_year"].fillna(earlier.reindex(months))
-    return table.astype(np.float64)
+    if not monthly.index.is_unique or (monthly.dtypes != np.float64).any():
+        table = monthly.reindex(months)
+        if "revenue" in monthly and "revenue_prev_year" in table:
+            earlier = year_before(monthly["revenue"], exercises)
+            table["revenue_prev_year"] = table["revenue_prev_year"].fillna(earlier.reindex(months))
+        return table.astype(np.float64)
+    # The same as above by row positions: pandas' reindex and column assignment cost more
+    # than the work on a small table.
+    rows = monthly.index.get_indexer(months)
+    found = rows >= 0
+    values = np.full((len(months), monthly.shape[1]), np.nan)
+    values[found] = monthly.to_numpy(dtype=np.float64)[rows[found]]
+    if "revenue" in monthly and "revenue_prev_year" in monthly:
+        shifted = np.full(len(months), np.nan)
+        shifted[found] = year_before(monthly["revenue"], exercises).to_numpy()[rows[found]]
+        at = monthly.columns.get_loc("revenue_prev_year")
+        empty = np.isnan(values[:, at])
+        values[empty, at] = shifted[empty]
+    return pd.DataFrame(values, index=months, columns=monthly.columns)
 
 
 def _cut_after(
     table: pd.DataFrame, exports: Exports, latest: pd.Timestamp, forced: bool
-) -> list[str]:
-    """Empty the months after ``latest``; name those that had figures, and their sources."""
-    later = table.index > latest
+) -> tuple[pd.DataFrame, list[str]]:
+    """The table emptied after ``latest``, and a note naming the months that had figures
+    and their sources."""
+    later = np.asarray(table.index > latest)
     # what the exports gave (last year's revenue shifted onto those months is not news)
     given = [i for i in INPUT_IDS if i != "revenue_prev_year"]
     had = exports.monthly.reindex(index=table.index[later], columns=given).notna().any(axis=1)
-    table.loc[later] = np.nan
+    if later.any():  # one array write, not one pandas assignment per column
+        values = table.to_numpy(dtype=np.float64, copy=True)
+        values[later] = np.nan
+        table = pd.DataFrame(values, index=table.index, columns=table.columns)
     months = list(pd.DatetimeIndex(had[had].index))
     if not months:
-        return []
+        return table, []
     sources = _sources_of(exports, months)
     listed = ", ".join(f"{m:%Y-%m}" for m in months)
     why = (
@@ -184,7 +203,7 @@ def _cut_after(
         else f"the books (FEC) are closed up to {latest:%Y-%m}, the last month with P&L entries"
     )
     last = months[-1]
-    return [
+    return table, [
         f"{listed} ({sources}) left out of the KPIs: {why}; to include them, run with "
         f'--until {last:%Y-%m} or set until = "{last:%Y-%m}" in kpi_xl.toml'
     ]
@@ -196,6 +215,8 @@ def _after_the_exercise(exports: Exports, table: pd.DataFrame) -> list[str]:
     if not exports.exercises or table.empty:
         return []
     end = pd.Timestamp(table.index.max())
+    if not (exports.monthly.index > end).any():
+        return []
     given = [i for i in INPUT_IDS if not i.endswith("_prev_year")]
     later = exports.monthly.reindex(columns=given)
     later = later[later.index > end].dropna(how="all")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,8 +166,34 @@ def _check_mappings(path: Path, lines: list[str], config: Config) -> None:
         )
 
 
+#: The files already recognised in the current :func:`one_read` block, by (path, config).
+_SNIFFED: ContextVar[dict[tuple[Path, int], Sniffed] | None] = ContextVar("sniffed", default=None)
+
+
+@contextmanager
+def one_read() -> Iterator[None]:
+    """Within the block, a file is recognised once: a folder's files are recognised when
+    listed, then again by each reader; the block is one reading of one folder."""
+    token = _SNIFFED.set({})
+    try:
+        yield
+    finally:
+        _SNIFFED.reset(token)
+
+
 def sniff(path: Path, config: Config) -> Sniffed:
     """Recognise a file by its header, or explain what headers were expected."""
+    known = _SNIFFED.get()
+    key = (Path(path), id(config))
+    if known is not None and key in known:
+        return known[key]
+    found = _sniff(path, config)
+    if known is not None:
+        known[key] = found
+    return found
+
+
+def _sniff(path: Path, config: Config) -> Sniffed:
     text, _ = head_text(path, config)
     lines = text.split("\n")
     tests = matchers(config)

@@ -10,10 +10,11 @@ files are small (the FEC, the only big one, has its own reader).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -29,8 +30,11 @@ DELIMITERS = ("\t", ";", ",", "|")
 HEADER_SEARCH_LINES = 60
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(name: str) -> str:
     """A header name compared without case, accents, BOM or extra spaces.
+
+    Cached: the same few dozen header names are compared for every file.
 
     >>> normalise("  Montant dépensé (EUR) ")
     'montant depense (eur)'
@@ -159,6 +163,23 @@ def read_table(
     puts several tables one after the other).
     """
     body = text.split("\n", header.index + 1)[-1] if text.count("\n") > header.index else ""
+    quick = None if stop_at_blank else _plain_rows(path, body, header)
+    if quick is None and not stop_at_blank:
+        quick = _quoted_rows(path, body, header)
+    rows, lines = quick if quick is not None else _rows(path, body, header, stop_at_blank)
+    names = unique_names(header.names)
+    data = (
+        pd.DataFrame(rows, columns=names, dtype=object)
+        if rows
+        else pd.DataFrame({n: pd.Series(dtype=object) for n in names})
+    )
+    return Table(path, encoding, header, data, np.asarray(lines, dtype=np.int64))
+
+
+def _rows(
+    path: Path, body: str, header: Header, stop_at_blank: bool
+) -> tuple[list[list[str]], list[int]]:
+    """The data rows (fields stripped, blank rows skipped) and their first file lines."""
     width = len(header.names)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -172,13 +193,82 @@ def read_table(
             break
         rows.append(_fit(path, fields, width, line))
         lines.append(line)
-    names = unique_names(header.names)
-    data = (
-        pd.DataFrame(rows, columns=names, dtype=object)
-        if rows
-        else pd.DataFrame({n: pd.Series(dtype=object) for n in names})
-    )
-    return Table(path, encoding, header, data, np.asarray(lines, dtype=np.int64))
+    return rows, lines
+
+
+def _plain_rows(path: Path, body: str, header: Header) -> tuple[list[list[str]], list[int]] | None:
+    """What :func:`_rows` gives for a body without quotes, by splitting its lines; None for
+    a body the ``csv`` module must read (quotes, NUL, a line over its field size limit).
+
+    Without a quote a record is one line and its fields are the texts between
+    separators, so the per-record work of the ``csv`` reader (and of stripping
+    fields that have no spaces around them) is skipped.
+    """
+    if '"' in body or "\x00" in body or "\r" in body:
+        return None
+    texts = body.split("\n")
+    if len(body) > csv.field_size_limit() and max(map(len, texts)) > csv.field_size_limit():
+        return None
+    delimiter = header.delimiter
+    records = [t.split(delimiter) for t in texts]
+    if _spaces_at_edges(body, delimiter):
+        records = [[f.strip() for f in r] for r in records]
+    return _kept(path, records, range(len(records)), header)
+
+
+def _quoted_rows(path: Path, body: str, header: Header) -> tuple[list[list[str]], list[int]] | None:
+    """What :func:`_rows` gives, read by the ``csv`` module in one loop without a generator;
+    None when the reader raises (the general path reports it, with its line)."""
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter)
+    records: list[list[str]] = []
+    firsts: list[int] = []  # the body line each record starts on (0-based)
+    first = 0
+    try:
+        for fields in reader:
+            records.append(fields)
+            firsts.append(first)
+            first = reader.line_num
+    except csv.Error:
+        return None
+    records = [[f.strip() for f in r] for r in records]
+    return _kept(path, records, firsts, header)
+
+
+def _kept(
+    path: Path, records: list[list[str]], firsts: Sequence[int], header: Header
+) -> tuple[list[list[str]], list[int]]:
+    """The records that are not blank, fitted to the header, and their file lines."""
+    start, width = header.index + 2, len(header.names)
+    kept = [i for i, r in enumerate(records) if any(r)]
+    rows = [records[i] for i in kept]
+    lines = [start + firsts[i] for i in kept]
+    for pos, fields in enumerate(rows):
+        if len(fields) != width:
+            rows[pos] = _fit(path, fields, width, lines[pos])
+    return rows, lines
+
+
+#: The characters ``str.strip()`` removes (``str.isspace()``), but the line end ``\n``.
+SPACES = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _spaces_at_edges(body: str, delimiter: str) -> bool:
+    """Whether some field may start or end with whitespace (only then are fields stripped).
+
+    A space inside a field ("Bougie parfumée") is kept; one next to a separator or a
+    line end is what ``strip`` would remove.  A character search per kind of space
+    present: a regular expression over the body would cost more than stripping.
+    """
+    for space in (c for c in SPACES if c in body):
+        if space == delimiter or body.startswith(space) or body.endswith(space):
+            return True
+        edges = (delimiter + space, space + delimiter, "\n" + space, space + "\n")
+        if any(edge in body for edge in edges):
+            return True
+    return False
 
 
 def _records(path: Path, body: str, header: Header) -> Iterator[tuple[int, list[str]]]:

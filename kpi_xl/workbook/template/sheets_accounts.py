@@ -90,7 +90,10 @@ def _number(value: float) -> CachedValue:
 def _column(table: pd.DataFrame, input_id: str) -> np.ndarray[Any, np.dtype[np.float64]]:
     if input_id not in table:
         return np.full(len(table), np.nan)
-    return pd.to_numeric(table[input_id], errors="coerce").to_numpy(dtype=np.float64)
+    column = table[input_id]
+    if column.dtype == np.float64:  # numbers already (a report's inputs): no parse
+        return column.to_numpy(dtype=np.float64)
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64)
 
 
 def _ytd(values: np.ndarray[Any, np.dtype[np.float64]]) -> float:

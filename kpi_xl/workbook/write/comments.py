@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl import catalog
@@ -73,14 +74,47 @@ def comment_values(
         each, newest comment first (of two with the same date, the later in the file).
     """
     out: dict[str, list[CommentCell]] = {}
-    for group, picked in latest_comments(comments, start, end).items():
-        head = picked.head(rows)
-        columns: dict[str, list[CommentCell]] = {
-            "date": [pd.Timestamp(d).date() for d in head["_date"]],
-            "score": [float(s) for s in head["_score"]],
-            "comment": [str(c) for c in head["comment"]],
-        }
+    for group, columns in _latest_cells(comments, start, end, rows).items():
         for field in COMMENT_FIELDS:
             cells = columns[field]
             out[comment_name(group, field)] = cells + [None] * (rows - len(cells))
+    return out
+
+
+def _latest_cells(
+    comments: pd.DataFrame, start: dt.date, end: dt.date, rows: int
+) -> dict[str, dict[str, list[CommentCell]]]:
+    """The first ``rows`` date, score and comment of each group of :func:`latest_comments`.
+
+    A survey reader's table (dates as datetime64, scores as floats) is picked with numpy:
+    the same rows in the same order, without pandas' fixed costs.
+    """
+    dates, scores = comments["date"], comments["score"]
+    if dates.dtype != "datetime64[ns]" or scores.dtype != np.float64:
+        return {
+            group: {
+                "date": [pd.Timestamp(d).date() for d in head["_date"]],
+                "score": [float(s) for s in head["_score"]],
+                "comment": [str(c) for c in head["comment"]],
+            }
+            for group, picked in latest_comments(comments, start, end).items()
+            for head in (picked.head(rows),)
+        }
+    day = dates.to_numpy()
+    score = scores.to_numpy()
+    inside = np.flatnonzero((day >= np.datetime64(start)) & (day < np.datetime64(end)))
+    # Newest first; of two on the same day, the later row (a stable sort of the reversed rows).
+    newest = inside[::-1][np.argsort(-day[inside[::-1]].view(np.int64), kind="stable")]
+    texts = comments["comment"].to_numpy()
+    out = {}
+    for group, member in (
+        ("detractors", score[newest] <= catalog.NPS_DETRACTOR_MAX),
+        ("promoters", score[newest] >= catalog.NPS_PROMOTER_MIN),
+    ):
+        picked = newest[member][:rows]
+        out[group] = {
+            "date": list(day[picked].astype("datetime64[D]").tolist()),
+            "score": [float(s) for s in score[picked]],
+            "comment": [str(c) for c in texts[picked]],
+        }
     return out

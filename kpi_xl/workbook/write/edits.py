@@ -133,6 +133,8 @@ def plan_edits(
 
 def _left_out(wb: Workbook, data: pd.DataFrame, months: list[dt.date]) -> tuple[str, ...]:
     """The inputs with figures in ``data`` over the workbook's months that it cannot hold."""
+    if not wb.missing_inputs:  # the bundled templates hold every input
+        return ()
     index = pd.DatetimeIndex([pd.Timestamp(m) for m in months])
     rows = data.reindex(index=index, columns=list(wb.missing_inputs))
     return tuple(str(c) for c in rows.columns[rows.notna().any().to_numpy()])
