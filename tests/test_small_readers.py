@@ -121,6 +121,21 @@ def test_small_amount_columns_read_as_the_general_parser(
         assert repr(outcome(parse)) == repr(quick)  # repr: NaN equals NaN
 
 
+@pytest.mark.parametrize("size", [3, 25_000])  # the loop, and pandas' text methods
+def test_digits_of_other_scripts_are_bad_amounts_as_in_the_full_parser(
+    monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """``float("٣")`` is 3.0, but the full parser refuses ``٣``: so do the quick paths
+    (a small column read it as 3, a big one crashed)."""
+    column = pd.Series(["1,00"] * (size - 1) + ["٣"], dtype=object)
+    quick = outcome(lambda: amounts.parse_amounts(column, fail))
+    assert quick == ("Failed", str(Failed(size - 1, "٣", amounts.AMOUNT_EXPECTED)),
+                     (size - 1, "٣", amounts.AMOUNT_EXPECTED))  # fmt: skip
+    with monkeypatch.context() as m:
+        m.setattr(amounts, "_plain_numbers", lambda text: None)
+        assert outcome(lambda: amounts.parse_amounts(column, fail)) == quick
+
+
 DATES = st.sampled_from(
     ["", "  ", "2025-01-31", "2025-01-31 09:50:26 +0200", " 2025-02-01T10:00", "2025-02-30",
      "202501", "202513", "202500", "2025-01", "2025-00", "1699-01", "2200-12", "31/01/2025", "2025-01-31x",

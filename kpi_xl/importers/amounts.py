@@ -27,7 +27,8 @@ COUNT_EXPECTED = "a whole number of 0 or more"
 #: No business amount or count reaches this: such a value is a broken export (``1e308``).
 LIMIT = 1e15
 NOT_A_NUMBER = " (not nan, inf nor a magnitude of 1e15 or more)"
-_PLAIN = re.compile(r"-?\d+(?:[.,]\d{1,2})?\Z")
+# ASCII digits only ([0-9], not \d): float() would read "٣" as 3, the full parser refuses it.
+_PLAIN = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?\Z")
 _LOOP_MAX = 20_000
 
 
@@ -181,7 +182,7 @@ def _plain_floats(items: list[str]) -> npt.NDArray[np.float64]:
 
 #: Lines that are each empty or a plain number (:data:`_PLAIN`); atomic groups, so that a
 #: bad line is never retried against the lines before it (linear time).
-_PLAIN_LINE = r"(?>(?:-?\d+(?:[.,]\d{1,2})?)?)"
+_PLAIN_LINE = r"(?>(?:-?[0-9]+(?:[.,][0-9]{1,2})?)?)"
 _PLAIN_LINES = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")
 
 

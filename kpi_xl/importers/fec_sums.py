@@ -38,9 +38,9 @@ if TYPE_CHECKING:
 KEYS = ("comptenum", "journalcode", "journallib", "sens")
 _AMOUNTS = ("debit", "credit", "montant")
 # What polars' own parsers read as the text path would: amounts with a decimal comma, dates.
-_PLAIN = re.compile(r"-?\d+(?:,\d+)?")
-_DIGITS = re.compile(r"\d+")
-_PADDED_DATE = re.compile(r"[ \t]*\d{8}[ \t]*")
+_PLAIN = re.compile(r"-?[0-9]+(?:,[0-9]+)?")
+_DIGITS = re.compile(r"[0-9]+")
+_PADDED_DATE = re.compile(r"[ \t]*[0-9]{8}[ \t]*")
 _HEAD_LINES = 200
 
 
