@@ -122,7 +122,7 @@ def _from_sums(path: Path, layout: _Layout, config: Config) -> _Summed | None:
     if (months < 0).any() or (last < 0).any():
         return None  # a day that is no date: the line reader names its line
     if "sens" in table:
-        sign = _sign_of([None if s is None else str(s) for s in table["sens"]])
+        sign = _per_row(table["sens"], _sign_of([str(s) for s in table["sens"].cat.categories]))
         if (sign == 0).any():
             return None
         amount = table["montant"].to_numpy(dtype=np.float64)
@@ -130,20 +130,27 @@ def _from_sums(path: Path, layout: _Layout, config: Config) -> _Summed | None:
     else:
         debit = table["debit"].to_numpy(dtype=np.float64)
         credit = table["credit"].to_numpy(dtype=np.float64)
-    journals = table["journalcode"].tolist()
-    codes = sorted({j for j in journals if j is not None})
-    found = _opening(codes, sums.labels, config.fec)
+    journals = [str(j) for j in table["journalcode"].cat.categories]
+    found = _opening(journals, sums.labels, config.fec)
+    accounts = table["comptenum"].cat.categories
     by_account = pd.DataFrame(
         {
             "month": (months - 1970 * 12).astype("datetime64[M]").astype("datetime64[us]"),
-            "account": [str(a).strip() for a in table["comptenum"]],
-            "opening": np.array([j in found for j in journals], dtype=bool),
+            "account": _per_row(table["comptenum"], np.array([str(a).strip() for a in accounts])),
+            "opening": _per_row(table["journalcode"], np.array([j in found for j in journals])),
             "debit": debit,
             "credit": credit,
         }
     )
     by_account = by_account.groupby(["month", "account", "opening"], as_index=False).sum()
     return _Summed(by_account, sums.rows, float(debit.sum()), float(credit.sum()))
+
+
+def _per_row(column: pd.Series, of_category: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A value per row of a categorical, from one per category (the missing get the
+    value's zero: 0, False or an empty text)."""
+    missing = np.zeros(1, dtype=of_category.dtype) if len(of_category) else np.zeros(1)
+    return np.concatenate([of_category, missing])[column.cat.codes.to_numpy()]
 
 
 def _from_lines(path: Path, layout: _Layout, config: Config) -> _Summed:
