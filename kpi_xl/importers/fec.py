@@ -584,12 +584,16 @@ def _monthly(by_account: pd.DataFrame, fec: FecConfig) -> pd.DataFrame:
         "cost_of_goods": tuple(fec.cost_of_goods_accounts),
     })  # fmt: skip
     sign = {"revenue": -1.0, "products": -1.0}
-    parts = {n: np.where(of[n], net_debit, 0.0) * sign.get(n, 1.0) for n in of}
-    monthly = pd.DataFrame(parts).groupby(pd.DatetimeIndex(rows["month"], name="month")).sum()
-    if len(monthly):
-        full = pd.date_range(monthly.index.min(), monthly.index.max(), freq="MS", name="month")
-        monthly = monthly.reindex(full, fill_value=0.0)
-    monthly.index = pd.DatetimeIndex(monthly.index, name="month").astype("datetime64[ns]")
+    # Every month of the span, with or without entries: one bincount per figure.
+    number = rows["month"].to_numpy(dtype="datetime64[M]").astype(np.int64)
+    first = int(number.min()) if len(number) else 0
+    span = int(number.max()) - first + 1 if len(number) else 0
+    months = (np.arange(span) + first).astype("datetime64[M]").astype("datetime64[ns]")
+    parts = {
+        n: np.bincount(number - first, np.where(of[n], net_debit * sign.get(n, 1.0), 0.0), span)
+        for n in of
+    }
+    monthly = pd.DataFrame(parts, index=pd.DatetimeIndex(months, name="month"))
     monthly["net_profit"] = monthly["products"] - monthly["charges"]
     revenue = monthly["revenue"]
     margin = (revenue - monthly["cost_of_goods"]) / revenue.where(revenue > 0)
