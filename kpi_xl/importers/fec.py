@@ -589,17 +589,22 @@ def _monthly(by_account: pd.DataFrame, fec: FecConfig) -> pd.DataFrame:
     first = int(number.min()) if len(number) else 0
     span = int(number.max()) - first + 1 if len(number) else 0
     months = (np.arange(span) + first).astype("datetime64[M]").astype("datetime64[ns]")
-    parts = {
-        n: np.bincount(number - first, np.where(of[n], net_debit * sign.get(n, 1.0), 0.0), span)
+    parts: dict[str, Floats] = {
+        n: np.asarray(
+            np.bincount(number - first, np.where(of[n], net_debit * sign.get(n, 1.0), 0.0), span),
+            dtype=np.float64,
+        )
         for n in of
     }
-    monthly = pd.DataFrame(parts, index=pd.DatetimeIndex(months, name="month"))
-    monthly["net_profit"] = monthly["products"] - monthly["charges"]
-    revenue = monthly["revenue"]
-    margin = (revenue - monthly["cost_of_goods"]) / revenue.where(revenue > 0)
-    monthly["gross_margin"] = margin
-    monthly = monthly.join(ledger.monthly_accounts(by_account, monthly["revenue"]))
-    return monthly[list(FEC_COLUMNS)].astype(np.float64).round(10)
+    columns = dict(parts)
+    columns["net_profit"] = parts["products"] - parts["charges"]
+    revenue = parts["revenue"]
+    columns["gross_margin"] = np.divide(
+        revenue - parts["cost_of_goods"], revenue, out=np.full(span, np.nan), where=revenue > 0
+    )
+    index = pd.DatetimeIndex(months, name="month")
+    columns.update(ledger.monthly_accounts(by_account, index, revenue))
+    return pd.DataFrame({c: np.round(columns[c], 10) for c in FEC_COLUMNS}, index=index)
 
 
 def _totals(summed: _Summed) -> dict[str, float]:

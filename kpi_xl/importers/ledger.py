@@ -137,25 +137,29 @@ def group_of(account: str) -> str | None:
     return None
 
 
-def monthly_accounts(by_account: pd.DataFrame, revenue: pd.Series) -> pd.DataFrame:
-    """The :data:`ACCOUNT_COLUMNS` of every month of ``revenue``'s index.
+def monthly_accounts(
+    by_account: pd.DataFrame, months: pd.DatetimeIndex, revenue: Row
+) -> dict[str, Row]:
+    """The :data:`ACCOUNT_COLUMNS` of every month of ``months``.
 
     Parameters
     ----------
     by_account
         The FEC reader's sums: ``month``, ``account``, ``opening``, ``debit``, ``credit``.
+    months
+        Every month of the FEC's span (month starts).
     revenue
-        The reader's monthly revenue (month-start index, every month of the FEC's span).
+        The reader's revenue of each of these months.
 
     Returns
     -------
-    DataFrame
-        One row per month of ``revenue.index``, one float column per :data:`ACCOUNT_COLUMNS`.
+    dict
+        One float array per :data:`ACCOUNT_COLUMNS`, a value per month, rounded to 10
+        decimals (a FEC's amounts have 2: what is left is float noise).
     """
-    index = pd.DatetimeIndex(revenue.index)
-    if len(index) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=np.float64) for c in ACCOUNT_COLUMNS}, index=index)
-    sums = _Sums(by_account, index)
+    if len(months) == 0:
+        return {c: np.zeros(0) for c in ACCOUNT_COLUMNS}
+    sums = _Sums(by_account, months)
     groups = sums.flows(group_of, _GROUP_NAMES)
     out = _sig({name: groups[i] for i, name in enumerate(_GROUP_NAMES)})
     natures = sums.flows(_nature_of, tuple(NATURES))
@@ -166,11 +170,15 @@ def monthly_accounts(by_account: pd.DataFrame, revenue: pd.Series) -> pd.DataFra
     out["payables"] = -balances[2]
     out["net_cash_flow"] = sums.flows(_balance_of, _BALANCES)[0]
     sales_rate, purchases_rate = vat_rates(by_account)
-    out["revenue_incl_vat"] = revenue.to_numpy(dtype=np.float64) * (1.0 + sales_rate)
+    out["revenue_incl_vat"] = revenue * (1.0 + sales_rate)
     base = sums.flows(lambda a: "base" if _is_purchase_base(a) else None, ("base",))[0]
     out["purchases_incl_vat"] = base * (1.0 + purchases_rate)
-    frame = pd.DataFrame(out, index=index)
-    return frame[list(ACCOUNT_COLUMNS)].astype(np.float64).round(10) + 0.0  # no -0.0
+    return {c: _rounded(out[c]) for c in ACCOUNT_COLUMNS}
+
+
+def _rounded(values: Any) -> Row:
+    """To 10 decimals (a FEC's amounts have 2: the rest is float noise), no -0.0."""
+    return np.asarray(np.round(np.asarray(values, dtype=np.float64), 10) + 0.0, dtype=np.float64)
 
 
 _GROUP_NAMES = tuple(dict.fromkeys(GROUPS.values()))
