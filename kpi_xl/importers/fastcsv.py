@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -117,27 +117,40 @@ def read(path: Path, delimiter: str, positions: list[int], roles: list[str]) -> 
     """
     import polars as pl
 
-    scan = pl.scan_csv(
-        path,
-        has_header=False,
-        skip_rows=1,
-        separator=delimiter,
-        quote_char=None,  # labels may hold a lone quote
-        infer_schema=False,
-        null_values=None,  # pandas' missing texts are applied per column (not to amounts)
-        encoding="utf8",
-    )
     exprs: list[pl.Expr] = []
     amounts = [r for r in roles if r in AMOUNT_ROLES]
     for role, position in zip(roles, positions, strict=True):
         exprs.extend(_column_exprs(role, pl.nth(position)))
-    query = quick_amounts(scan.select(exprs), amounts, keep_texts=True)
+    query = quick_amounts(scan(path, delimiter).select(exprs), amounts, keep_texts=True)
     typed, regular = while_parsing(query.collect, lambda: no_lone_cr(path))
     if typed is None or not regular:
         return None
     if typed.height == 0 or bool(typed.get_column("ecrituredate_bad").any()):
         return None
     return _pandas(typed, roles, blank_lines_at_end(path))
+
+
+def scan(path: Path, delimiter: str, types: dict[str, Any] | None = None) -> pl.LazyFrame:
+    """The file's lines below the header, every field a text (``types``: these columns
+    parsed as numbers instead, floats written with a decimal comma).
+
+    pandas' missing texts (``NA``, ``NULL``...) are applied per column by the readers,
+    never to amounts, so polars takes none.
+    """
+    import polars as pl
+
+    return pl.scan_csv(
+        path,
+        has_header=False,
+        skip_rows=1,
+        separator=delimiter,
+        quote_char=None,  # labels may hold a lone quote
+        infer_schema=False,
+        null_values=None,
+        encoding="utf8",
+        decimal_comma=types is not None,
+        schema_overrides=types,
+    )
 
 
 def _column_exprs(role: str, text: pl.Expr) -> list[pl.Expr]:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -97,11 +97,11 @@ def _query(path: Path, delimiter: str, positions: dict[str, int], plain: bool) -
     import polars as pl
 
     amounts = [r for r in _AMOUNTS if r in positions]
-    scan = _scan(path, delimiter)
+    scan = fastcsv.scan(path, delimiter)
     if plain:  # amounts and dates parsed by the reader itself
         names = scan.collect_schema().names()  # reads the first line only
         types = {names[positions[r]]: pl.Float64 for r in amounts}
-        scan = _scan(path, delimiter, types | {names[positions["ecrituredate"]]: pl.Int64})
+        scan = fastcsv.scan(path, delimiter, types | {names[positions["ecrituredate"]]: pl.Int64})
     keys = [k for k in KEYS if k in positions]
     read = ["ecrituredate", *keys, *amounts]
     frame = scan.select(pl.nth(positions[r]).alias(r) for r in read)
@@ -131,25 +131,6 @@ def _query(path: Path, delimiter: str, positions: dict[str, int], plain: bool) -
         (~pl.any_horizontal(filled)).sum().alias("empty"),
         pl.col("bad_date").sum(),
         pl.col("no_date").sum(),
-    )
-
-
-def _scan(path: Path, delimiter: str, types: dict[str, Any] | None = None) -> pl.LazyFrame:
-    """The file's lines below the header, as texts (``types``: these columns as numbers,
-    floats written with a decimal comma)."""
-    import polars as pl
-
-    return pl.scan_csv(
-        path,
-        has_header=False,
-        skip_rows=1,
-        separator=delimiter,
-        quote_char=None,  # labels may hold a lone quote
-        infer_schema=False,
-        null_values=None,
-        encoding="utf8",
-        decimal_comma=types is not None,
-        schema_overrides=types,
     )
 
 
@@ -206,7 +187,7 @@ def _ordered_pairs(path: Path, delimiter: str, positions: dict[str, int]) -> pl.
     """The distinct (journal code, label) pairs of the file, in the order they first appear."""
     import polars as pl
 
-    scan = _scan(path, delimiter)
+    scan = fastcsv.scan(path, delimiter)
     texts = [pl.nth(positions[k]).alias(k) for k in ("journalcode", "journallib")]
     missing = [pl.col(k).is_in(fastcsv.PANDAS_NA) for k in ("journalcode", "journallib")]
     pairs = scan.select(texts).unique(maintain_order=True).collect()
