@@ -18,8 +18,9 @@ from samples import REAL_FEC
 from test_importers_broken import CASES
 from test_importers_fec import ENTRIES, HEADER, line
 
+from kpi_xl.config import Config
 from kpi_xl.errors import InputFileError
-from kpi_xl.importers import fastcsv, fec, fec_sums
+from kpi_xl.importers import fastcsv, fec_layout, fec_lines, fec_sums
 from kpi_xl.importers.fec import FecResult, read_fec
 
 BASE = HEADER + "\n" + "\n".join(ENTRIES) + "\n"
@@ -146,7 +147,7 @@ def summed_only(path: Path, monkeypatch: pytest.MonkeyPatch) -> FecResult:
         raise AssertionError("read line by line")
 
     monkeypatch.setattr(fastcsv, "MIN_BYTES", 0)
-    monkeypatch.setattr(fec, "_from_lines", lines)
+    monkeypatch.setattr(fec_lines, "read", lines)
     return read_fec(path)
 
 
@@ -168,7 +169,7 @@ def test_a_messy_amount_after_a_plain_start_is_read_as_text(
     messy = [line("VEN", "20240302", "706000", "0,00", "2 990,00-")]
     path = tmp_path / "FEC.txt"
     path.write_bytes((BASE + "\n".join(plain + messy) + "\n").encode("utf-8"))
-    layout = fec._layout(path, fec.Config())
+    layout = fec_layout.find(path, Config())
     assert fec_sums._attempts(path, layout.delimiter, layout.positions) == (True, False)
     result = summed_only(path, monkeypatch)
     assert result.monthly.loc["2024-03-01", "revenue"] == -2990.0

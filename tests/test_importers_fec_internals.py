@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.importers.exercise import journal_labels
-from kpi_xl.importers.fec import _month_numbers, _strictly_increasing
+from kpi_xl.importers.fec_layout import month_numbers
+from kpi_xl.importers.fec_lines import _strictly_increasing
 
 
 def test_journal_labels_keep_the_last_distinct_pair_and_skip_missing_cells() -> None:
@@ -17,7 +18,7 @@ def test_journal_labels_keep_the_last_distinct_pair_and_skip_missing_cells() -> 
 
 def test_month_numbers_mark_every_impossible_date() -> None:
     ymd = np.array([20240229, 20230229, 20241301, 20240100, 18991231, 20251231], dtype=np.int64)
-    assert _month_numbers(ymd).tolist() == [2024 * 12 + 1, -1, -1, -1, -1, 2025 * 12 + 11]
+    assert month_numbers(ymd).tolist() == [2024 * 12 + 1, -1, -1, -1, -1, 2025 * 12 + 11]
 
 
 def test_accounts_need_their_groupby_only_when_padding_merges_or_reorders_them() -> None:

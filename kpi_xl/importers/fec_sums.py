@@ -24,12 +24,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from kpi_xl.config import Config
 from kpi_xl.importers import fastcsv
 from kpi_xl.importers.amounts import LIMIT
+from kpi_xl.importers.fec_layout import Layout, Summed, month_numbers, opening, sign_of
 
 if TYPE_CHECKING:
     import polars as pl
@@ -52,6 +56,47 @@ class Sums:
     # texts, sorted; missing: code -1), rows, debit and credit (or montant)
     rows: int  # lines summed (blank lines at the end of the file left out)
     labels: Callable[[], dict[str, str]] | None  # journal code -> its JournalLib, if read
+
+
+def summed(path: Path, layout: Layout, config: Config) -> Summed | None:
+    """The lines of a big, clean UTF-8 FEC summed per (month, account, opening journal or
+    not); None when the file is small, in another encoding, or anything is doubtful (then
+    :func:`kpi_xl.importers.fec_lines.read` reads it)."""
+    encoding = (config.csv.encoding or layout.encoding).replace("-sig", "")
+    if encoding != "utf-8" or not fastcsv.worth_it(path):
+        return None
+    sums = read(path, layout.delimiter, layout.positions)
+    if sums is None:
+        return None
+    table = sums.table
+    yyyymm = table["yyyymm"].to_numpy(dtype=np.int64) * 100
+    months = month_numbers(yyyymm + table["first_day"].to_numpy(dtype=np.int64))
+    last = month_numbers(yyyymm + table["last_day"].to_numpy(dtype=np.int64))
+    if (months < 0).any() or (last < 0).any():
+        return None  # a day that is no date: the line reader names its line
+    if "sens" in table:
+        sign = _per_row(table["sens"], sign_of([str(s) for s in table["sens"].cat.categories]))
+        if (sign == 0).any():
+            return None
+        amount = table["montant"].to_numpy(dtype=np.float64)
+        debit, credit = np.where(sign > 0, amount, 0.0), np.where(sign < 0, amount, 0.0)
+    else:
+        debit = table["debit"].to_numpy(dtype=np.float64)
+        credit = table["credit"].to_numpy(dtype=np.float64)
+    journals = [str(j) for j in table["journalcode"].cat.categories]
+    found = opening(journals, sums.labels, config.fec)
+    accounts = table["comptenum"].cat.categories
+    by_account = pd.DataFrame(
+        {
+            "month": (months - 1970 * 12).astype("datetime64[M]").astype("datetime64[us]"),
+            "account": _per_row(table["comptenum"], np.array([str(a).strip() for a in accounts])),
+            "opening": _per_row(table["journalcode"], np.array([j in found for j in journals])),
+            "debit": debit,
+            "credit": credit,
+        }
+    )
+    by_account = by_account.groupby(["month", "account", "opening"], as_index=False).sum()
+    return Summed(by_account, sums.rows, float(debit.sum()), float(credit.sum()))
 
 
 def read(path: Path, delimiter: str, positions: dict[str, int]) -> Sums | None:
@@ -192,3 +237,10 @@ def _ordered_pairs(path: Path, delimiter: str, positions: dict[str, int]) -> pl.
     missing = [pl.col(k).is_in(fastcsv.PANDAS_NA) for k in ("journalcode", "journallib")]
     pairs = scan.select(texts).unique(maintain_order=True).collect()
     return pairs.filter(~pl.any_horizontal(missing)).drop_nulls()
+
+
+def _per_row(column: pd.Series, of_category: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A value per row of a categorical, from one per category (the missing get the
+    value's zero: 0, False or an empty text)."""
+    missing = np.zeros(1, dtype=of_category.dtype) if len(of_category) else np.zeros(1)
+    return np.concatenate([of_category, missing])[column.cat.codes.to_numpy()]
