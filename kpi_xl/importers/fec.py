@@ -26,6 +26,7 @@ from kpi_xl.importers.fec_layout import Summed
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
+#: The monthly columns the FEC gives (input ids and extra columns).
 FEC_COLUMNS = (
     "revenue",
     "products",

@@ -12,7 +12,9 @@ decimal point.  Lines are then summed per (month, account, journal kind) with
 
 This path reads any FEC (any size and encoding, every tolerance) and reports
 errors with their line and column; a big clean UTF-8 FEC is summed by
-:mod:`kpi_xl.importers.fec_sums` instead.
+:mod:`kpi_xl.importers.fec_sums` instead, and a big UTF-8 one whose sums
+cannot be trusted is parsed here by polars (:mod:`kpi_xl.importers.fastcsv`)
+into the same columns the C reader gives.
 """
 
 from __future__ import annotations
