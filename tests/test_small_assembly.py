@@ -15,9 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpi_xl.importers.base import month_index
-from kpi_xl.importers.combine import _stack, year_before
+from kpi_xl.importers.combine import _stack
 from kpi_xl.importers.customers import cohorts
 from kpi_xl.importers.exercise import Exercise
+from kpi_xl.importers.years import year_before
 
 
 def crosstab_cohorts(orders: pd.DataFrame) -> pd.DataFrame:

@@ -14,9 +14,10 @@ See docs/importers.md for the formats and the rules.
 """
 
 from kpi_xl.importers.base import INPUT_IDS, SourceFile
-from kpi_xl.importers.combine import EXTRA_COLUMNS, Exports, fiscal_year_table, read_exports
+from kpi_xl.importers.combine import EXTRA_COLUMNS, Exports, read_exports
 from kpi_xl.importers.exercise import Exercise
 from kpi_xl.importers.period import Period, report_period
+from kpi_xl.importers.years import fiscal_year_table
 
 __all__ = [
     "EXTRA_COLUMNS",

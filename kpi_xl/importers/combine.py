@@ -21,8 +21,6 @@ says which source gave each figure.
 
 from __future__ import annotations
 
-import fnmatch
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,16 +29,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kpi_xl.config import CONFIG_NAME, Config, find_config, load_config
+from kpi_xl.config import Config, find_config, load_config
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers import ads, analytics, fec, ledger, manual, orders, surveys
 from kpi_xl.importers.base import INPUT_IDS, SourceFile, month_index
 from kpi_xl.importers.customers import cohorts as make_cohorts
 from kpi_xl.importers.exercise import Exercise, name_closing, overlapping
+from kpi_xl.importers.folder import export_files, refuse_identical
 from kpi_xl.importers.loader import load
-from kpi_xl.importers.recognise import UnknownLayoutError, one_read, sniff
+from kpi_xl.importers.recognise import one_read, sniff
+from kpi_xl.importers.years import same_exercise
 
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 EXTRA_COLUMNS = (
     "products",
     "charges",
@@ -107,61 +106,6 @@ class _Collected:
         self.warnings.extend(notes)
 
 
-def export_files(folder: Path, config: Config) -> tuple[list[Path], list[str]]:
-    """The files of the folder to read, and a note for each one skipped.
-
-    A file that is not an export (a note, a PDF, a header no reader knows)
-    is skipped with a note saying how to leave it out silently, so one stray
-    file does not stop the folder; when no file at all is an export, the
-    first unknown layout is the error, with the layouts kpi_xl expects.
-    Sub-folders are not read: a note says so.  What the config's ``ignore``
-    patterns match is left out without a word.
-    """
-    if not folder.is_dir():
-        raise InputFileError(folder, "not a folder", expected="a folder of exports")
-    files, skipped, unknown = [], [], []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "~$")) or path.name == CONFIG_NAME:
-            continue
-        if any(fnmatch.fnmatch(path.name, pattern) for pattern in config.ignore):
-            continue  # the user said so: no note
-        if path.is_dir():
-            skipped.append(
-                f"{path.name}/: sub-folder not read (only the files directly in "
-                f"{folder.name or folder} are); {_IGNORE_HINT.format(name=path.name)}"
-            )
-        elif not path.is_file():
-            continue
-        elif path.suffix.lower() not in TEXT_SUFFIXES:
-            skipped.append(
-                f"{path.name}: skipped, only .csv, .txt and .tsv exports are read; "
-                + _IGNORE_HINT.format(name=_pattern(path))
-            )
-        else:
-            try:
-                sniff(path, config)
-            except UnknownLayoutError as exc:
-                unknown.append(exc)
-                skipped.append(
-                    f"{path.name}: skipped, its header matches no export kpi_xl reads (if it "
-                    "is one, map its columns in kpi_xl.toml: see docs/importers.md); "
-                    + _IGNORE_HINT.format(name=path.name)
-                )
-                continue
-            files.append(path)
-    if unknown and not files:
-        raise unknown[0]
-    return files, skipped
-
-
-_IGNORE_HINT = 'to leave it out without this note, add ignore = ["{name}"] to kpi_xl.toml'
-
-
-def _pattern(path: Path) -> str:
-    """The ignore pattern of a file's kind: ``*.pdf``."""
-    return f"*{path.suffix}" if path.suffix else path.name
-
-
 def read_exports(folder: Path, config: Config | None = None) -> Exports:
     """Read every recognised export of ``folder`` into the monthly table."""
     folder = Path(folder)
@@ -174,30 +118,11 @@ def read_exports(folder: Path, config: Config | None = None) -> Exports:
                 "no export to read in this folder",
                 expected="FEC, orders, analytics, ads, survey or manual CSV files",
             )
-        _refuse_identical(files)
+        refuse_identical(files)
         collected = _Collected(warnings=skipped)
         for path in files:
             _read_one(path, config, collected)
     return _assemble(collected, config)
-
-
-def _refuse_identical(files: list[Path]) -> None:
-    """Two files with the same bytes (``FEC.txt`` and ``FEC (1).txt``) would count twice."""
-    by_size: dict[int, list[Path]] = {}
-    for path in files:
-        by_size.setdefault(path.stat().st_size, []).append(path)
-    seen: dict[str, Path] = {}
-    for group in (g for g in by_size.values() if len(g) > 1):
-        for path in group:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            if digest in seen:
-                raise InputFileError(
-                    path,
-                    f"the same file as {seen[digest].name}: its figures would count twice",
-                    hint=f"remove one of {seen[digest].name} and {path.name} from the folder "
-                    "(or list one under ignore in kpi_xl.toml)",
-                )
-            seen[digest] = path
 
 
 def _read_one(path: Path, config: Config, into: _Collected) -> None:
@@ -314,7 +239,7 @@ def _assemble(got: _Collected, config: Config) -> Exports:
             _overwrite(out, part)
             track.mark(name)
     exercises = [e for e, _ in got.exercises]
-    same = _same_exercise(months, exercises)
+    same = same_exercise(months, exercises)
     _fill_year_before(out, "revenue", same)
     track.mark("revenue one year earlier")
     for column in ledger.PREV_YEAR_COLUMNS:  # the FEC's cascade, one exercise earlier
@@ -523,107 +448,10 @@ def _fill_analytics(
 
 def _fill_year_before(out: _Grid, column: str, same: npt.NDArray[np.bool_]) -> None:
     """``<column>_prev_year`` where empty: the month one year earlier (the table's months
-    follow each other), not within one exercise (see :func:`_same_exercise`)."""
+    follow each other), not within one exercise (see :func:`same_exercise`)."""
     target, values = out.col(f"{column}_prev_year"), out.col(column)
     earlier = np.full(len(values), np.nan)
     earlier[12:] = values[:-12]
     earlier[same] = np.nan
     empty = np.isnan(target)
     target[empty] = earlier[empty]
-
-
-def _same_exercise(months: pd.Index, exercises: list[Exercise]) -> np.ndarray:
-    """Months whose month one year earlier is in their own exercise (the 13th month on of a
-    long first exercise): that month is not "N-1", whose figures come from the exercise before.
-
-    >>> from kpi_xl.importers.exercise import Exercise
-    >>> first = Exercise("F", pd.Timestamp("2022-04-01"), pd.Timestamp("2023-05-01"),
-    ...                  pd.DatetimeIndex([]))
-    >>> months = pd.date_range("2023-03-01", periods=4, freq="MS")
-    >>> _same_exercise(months, [first]).tolist()
-    [False, True, True, False]
-    """
-    index = pd.DatetimeIndex(months)
-    same = np.zeros(len(index), dtype=bool)
-    if not exercises:
-        return same
-    before = _minus_a_year(index)
-    for e in exercises:
-        same |= (index >= e.start) & (index <= e.end) & (before >= e.start)
-    return same
-
-
-def _minus_a_year(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    """``index - DateOffset(years=1)``, by month arithmetic for month starts."""
-    if not _month_starts(index):
-        return index - pd.DateOffset(years=1)
-    values = index.to_numpy()
-    months = values.astype("datetime64[M]") - np.timedelta64(12, "M")
-    return pd.DatetimeIndex(months.astype(values.dtype))
-
-
-def _month_starts(index: pd.DatetimeIndex) -> bool:
-    """Every date is the first day of its month, at midnight (and the index has no zone)."""
-    if not len(index) or index.tz is not None:
-        return False
-    values = index.to_numpy()
-    return bool((values.astype("datetime64[M]").astype(values.dtype) == values).all())
-
-
-def _year_before_months(values: pd.Series, exercises: list[Exercise]) -> pd.Series | None:
-    """:func:`year_before` of float figures on sorted month starts, by position; else None."""
-    index = values.index
-    if (
-        values.dtype != np.float64
-        or not isinstance(index, pd.DatetimeIndex)
-        or not index.is_monotonic_increasing
-        or not index.is_unique
-        or not _month_starts(index)
-    ):
-        return None
-    number = index.to_numpy().astype("datetime64[M]").astype(np.int64)
-    pos = np.minimum(np.searchsorted(number, number - 12), len(number) - 1)
-    found = number[pos] == number - 12
-    earlier = np.where(found, values.to_numpy()[pos], np.nan)
-    earlier[_same_exercise(index, exercises)] = np.nan
-    return pd.Series(earlier, index=index, name=values.name)
-
-
-def year_before(values: pd.Series, exercises: list[Exercise] | None = None) -> pd.Series:
-    """Each month's value of the same month one year earlier; none where that month is in
-    the same FEC exercise (see :func:`_same_exercise`)."""
-    quick = _year_before_months(values, exercises or [])
-    if quick is not None:
-        return quick
-    earlier = values.copy()
-    earlier.index = earlier.index + pd.DateOffset(years=1)
-    earlier = earlier[~earlier.index.duplicated()].reindex(values.index)
-    return earlier.mask(_same_exercise(values.index, exercises or []))
-
-
-def fiscal_year_table(
-    monthly: pd.DataFrame, year: int | None, start_month: int = 1
-) -> pd.DataFrame:
-    """The 12 months of the fiscal year starting in ``year`` at ``start_month``.
-
-    ``year=None`` takes the fiscal year of the latest month with data.
-    """
-    if not 1 <= start_month <= 12:
-        raise ValueError(f"start_month must be 1 to 12, not {start_month}")
-    if year is None:
-        filled = monthly.dropna(how="all")
-        if filled.empty:
-            raise InputFileError(
-                "the exports",
-                "no month has any figure",
-                hint="check that the files hold data rows, not just their header",
-            )
-        latest = pd.Timestamp(filled.index.max())
-        year = latest.year if latest.month >= start_month else latest.year - 1
-    months = month_index(pd.date_range(pd.Timestamp(year, start_month, 1), periods=12, freq="MS"))
-    table = monthly.reindex(months)
-    if "revenue" in monthly and "revenue_prev_year" in table:
-        table["revenue_prev_year"] = table["revenue_prev_year"].fillna(
-            year_before(monthly["revenue"]).reindex(months)
-        )
-    return table.astype(np.float64)

@@ -23,8 +23,9 @@ import pandas as pd
 from kpi_xl.config import parse_month
 from kpi_xl.errors import InputFileError
 from kpi_xl.importers.base import INPUT_IDS, month_index
-from kpi_xl.importers.combine import Exports, fiscal_year_table, year_before
+from kpi_xl.importers.combine import Exports
 from kpi_xl.importers.exercise import Exercise
+from kpi_xl.importers.years import fiscal_year_table, year_before
 
 
 @dataclass(frozen=True)
