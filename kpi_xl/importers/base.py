@@ -56,10 +56,6 @@ def month_index(
     return pd.DatetimeIndex(index.sort_values(), name="month")
 
 
-def empty_monthly(columns: tuple[str, ...] = INPUT_IDS) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns}, index=month_index([]))
-
-
 def span(monthly: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     if monthly.empty:
         return None, None

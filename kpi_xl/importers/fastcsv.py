@@ -213,10 +213,6 @@ def _blank_cells(column: pd.Series) -> npt.NDArray[np.bool_]:
     return np.asarray(empty[column.cat.codes.to_numpy()])
 
 
-def _filled(text: pl.Expr) -> pl.Expr:
-    return text.str.strip_chars().str.len_bytes().fill_null(0) > 0
-
-
 def categorical(column: pl.Series) -> pd.Series:
     """A pandas categorical of the column's texts, categories sorted (missing cells: code -1).
 
