@@ -104,12 +104,14 @@ def read(path: Path, delimiter: str, positions: dict[str, int]) -> Sums | None:
     line reader must read it (see the module docstring)."""
     import polars as pl
 
+    regular: bool | None = None  # the line ends, checked during the first attempt only
     for plain in _attempts(path, delimiter, positions):
         try:
             query = _query(path, delimiter, positions, plain)
         except pl.exceptions.PolarsError:  # no line below the header
             return None
-        table, regular = fastcsv.while_parsing(query.collect, lambda: fastcsv.no_lone_cr(path))
+        check = (lambda: fastcsv.no_lone_cr(path)) if regular is None else (lambda: True)
+        table, regular = fastcsv.while_parsing(query.collect, check)
         if not regular:
             return None
         if table is not None:
