@@ -21,14 +21,12 @@ size (target <= 3x).  Needs polars (``pip install polars`` or ``pip install
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
-from paired import check_polars, interleaved, reader_child, report, same_figures
+from paired import check_polars, compare_on_file, reader_args, reader_child
 
 HEADER = (
     "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"
@@ -109,29 +107,19 @@ CHILD = reader_child("kpi_xl.importers.fec", "read_fec", "fec_monthly", "FEC_FIG
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = reader_args(__doc__)
     check_polars()
-    targets = {"clean": 1.0, "messy": 1.5}
     with tempfile.TemporaryDirectory() as folder:
-        for kind, target in targets.items():
-            path = Path(folder) / f"FEC-{kind}.txt"
-            start = time.perf_counter()
-            generate(path, args.lines, messy=kind == "messy")
-            size = path.stat().st_size
-            print(
-                f"FEC {kind} amounts: {args.lines:,} lines, {size / 2**20:,.1f} MiB "
-                f"(generated in {time.perf_counter() - start:.1f} s)"
+        for kind, target in {"clean": 1.0, "messy": 1.5}.items():
+            compare_on_file(
+                f"FEC {kind} amounts, {args.lines:,} lines",
+                Path(folder) / f"FEC-{kind}.txt",
+                lambda path, messy=kind == "messy": generate(path, args.lines, messy=messy),
+                CHILD,
+                args.repeat,
+                target,
+                lambda f: len(f["revenue"]) == 12 and abs(sum(f["revenue"])) > 0,
             )
-            sides = {"kpi_xl": (str(path), "kpi_xl"), "polars": (str(path), "polars")}
-            runs = interleaved(sides, CHILD, args.repeat)
-            figures = same_figures(runs)
-            assert len(figures["revenue"]) == 12 and abs(sum(figures["revenue"])) > 0
-            print("  same monthly figures on both sides: yes")
-            report(f"FEC {kind}", runs, size, target)
-            path.unlink()
     return 0
 
 

@@ -19,14 +19,12 @@ Run with ``python bench/bench_orders.py [--lines N] [--repeat R]``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
-from paired import check_polars, interleaved, reader_child, report, same_figures
+from paired import check_polars, compare_on_file, reader_args, reader_child
 
 HEADER = (
     "Name,Email,Financial Status,Paid at,Fulfillment Status,Currency,Subtotal,Shipping,Taxes,"
@@ -71,26 +69,18 @@ CHILD = reader_child("kpi_xl.importers.orders", "read_orders", "orders_monthly",
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = reader_args(__doc__)
     check_polars()
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "orders_export.csv"
-        start = time.perf_counter()
-        generate(path, args.lines)
-        size = path.stat().st_size
-        print(
-            f"Shopify orders: {args.lines:,} lines, {size / 2**20:,.1f} MiB "
-            f"(generated in {time.perf_counter() - start:.1f} s)"
+        compare_on_file(
+            f"Shopify orders, {args.lines:,} lines",
+            Path(folder) / "orders_export.csv",
+            lambda path: generate(path, args.lines),
+            CHILD,
+            args.repeat,
+            1.5,
+            lambda f: len(f["orders"]) == 36 and min(f["customers_end"]) > 0,
         )
-        sides = {"kpi_xl": (str(path), "kpi_xl"), "polars": (str(path), "polars")}
-        runs = interleaved(sides, CHILD, args.repeat)
-        figures = same_figures(runs)
-        assert len(figures["orders"]) == 36 and min(figures["customers_end"]) > 0
-        print("  same monthly figures on both sides: yes")
-        report("orders", runs, size, 1.5)
     return 0
 
 

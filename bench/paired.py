@@ -10,12 +10,14 @@ the machine falls on both, and the summary is the median with the spread
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
 import subprocess
 import sys
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -115,4 +117,37 @@ def report(label: str, runs: dict[str, list[dict[str, Any]]], size: int, target:
     ratio = medians[names[0]] / medians[names[1]]
     verdict = "ok" if ratio <= target else "OVER TARGET"
     print(f"  {label}: {names[0]} / {names[1]} = {ratio:.2f}x (target <= {target}x) {verdict}")
+    return ratio
+
+
+def reader_args(doc: str) -> argparse.Namespace:
+    """``--lines`` and ``--repeat``, the options of a reader bench."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    return parser.parse_args()
+
+
+def compare_on_file(
+    label: str,
+    path: Path,
+    write: Callable[[Path], None],
+    child: str,
+    repeat: int,
+    target: float,
+    plausible: Callable[[dict[str, list[float]]], bool],
+) -> float:
+    """Write the file, time both sides on it, check they computed the same (plausible)
+    figures, print the report; the ratio of medians.  The file is deleted afterwards."""
+    start = time.perf_counter()
+    write(path)
+    size = path.stat().st_size
+    print(f"{label}: {size / 2**20:,.1f} MiB (generated in {time.perf_counter() - start:.1f} s)")
+    sides = {"kpi_xl": (str(path), "kpi_xl"), "polars": (str(path), "polars")}
+    runs = interleaved(sides, child, repeat)
+    figures = same_figures(runs)
+    assert plausible(figures), "the bench file gave implausible figures"
+    print("  same monthly figures on both sides: yes")
+    ratio = report(label, runs, size, target)
+    path.unlink()
     return ratio
